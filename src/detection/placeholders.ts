@@ -1,0 +1,53 @@
+/**
+ * Shared filter for values that look like credentials but are documentation
+ * samples, placeholders, templates or already-redacted text. Applied by the
+ * engine to every detector's secret (and companion) value, so detectors do not
+ * each re-implement it.
+ */
+
+/** Public documentation samples that would otherwise pass format checks. */
+const KNOWN_SAMPLES = new Set<string>([
+  'AKIAIOSFODNN7EXAMPLE',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'ghs_16C7e42F292c69C2E7C10c838347Ae178B4a',
+  // jwt.io default token signature
+  'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
+]);
+
+/** Words that only appear in placeholders; matched case-insensitively anywhere in the value. */
+const PLACEHOLDER_WORDS =
+  /example|changeme|change_me|placeholder|redacted|your[-_]?(?:api|token|key|secret|password)|insert[-_]?(?:your|here)|replace[-_]?me|dummy|notreal|not[-_]a[-_]real/i;
+
+/** Templating syntaxes: `${X}`, `${{ secrets.X }}`, `{{ x }}`, `<your-token>`, `%VAR%`, `$(cmd)`. */
+const TEMPLATE = /\$\{|\{\{|\}\}|^<.*>$|^%[\w.-]+%$|\$\(|^\$[A-Z_][A-Z0-9_]*$/;
+
+/** Masking characters people type when they redact by hand. */
+const MASKED = /[*•…]{2,}|x{5,}|X{5,}|\.\.\./;
+
+const SEQUENCES = ['0123456789', 'abcdefghij', 'ABCDEFGHIJ', 'qwertyuiop'];
+
+function longestRun(value: string): number {
+  let best = 1;
+  let run = 1;
+  for (let i = 1; i < value.length; i++) {
+    run = value.charCodeAt(i) === value.charCodeAt(i - 1) ? run + 1 : 1;
+    if (run > best) best = run;
+  }
+  return value.length === 0 ? 0 : best;
+}
+
+/**
+ * Why a value is a placeholder, or `undefined` when it may be a real secret.
+ *
+ * @example placeholderReason('xoxb-xxxxxxxxxxxx') // 'masked'
+ */
+export function placeholderReason(value: string): string | undefined {
+  if (KNOWN_SAMPLES.has(value)) return 'known documentation sample';
+  if (PLACEHOLDER_WORDS.test(value)) return 'placeholder word';
+  if (TEMPLATE.test(value)) return 'template expression';
+  if (MASKED.test(value)) return 'masked';
+  // A random token essentially never repeats one character six times in a row.
+  if (longestRun(value) >= 6) return 'repeated character';
+  for (const seq of SEQUENCES) if (value.includes(seq)) return 'sequential characters';
+  return undefined;
+}
