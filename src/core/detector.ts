@@ -61,6 +61,11 @@ export interface Detector {
   entropy?: number;
   /** Parts that must be found near the primary match for the credential to be usable. */
   companions?: readonly DetectorCompanion[];
+  /**
+   * A catch-all detector (keyword assignments, URLs with credentials): its match
+   * is dropped where a specific detector matched an overlapping span.
+   */
+  generic?: boolean;
   /** Skip the shared placeholder/sample filter (e.g. for PEM blocks whose body is checked in `validate`). */
   skipPlaceholderFilter?: boolean;
   severity: Severity;

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { LeakwatchError } from './core/errors.ts';
+import type { CommandIo } from './cli/command-io.ts';
+import { runDetectors } from './cli/detectors-command.ts';
+import { readStdinFully, runScan } from './cli/scan-command.ts';
+
+const USAGE = `Usage: leakwatch <command> [options]
+
+Commands:
+  scan [PATH…|-]     scan files, directories or stdin for leaked credentials
+  detectors          list the built-in detectors
+  help               show this help
+
+Run \`leakwatch <command> --help\` for a command's options.`;
+
+const COMMANDS: Record<string, (argv: readonly string[], io: CommandIo) => number | Promise<number>> = {
+  scan: runScan,
+  detectors: runDetectors,
+};
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Runs the CLI; returns the exit code. Errors become a message on stderr and exit 2. */
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.stdout(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout(io.version);
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (run === undefined) {
+    io.stderr(`leakwatch: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(rest, io);
+  } catch (error) {
+    // parseArgs reports unknown/ill-typed flags with ERR_PARSE_ARGS_* codes.
+    const code = (error as { code?: string }).code;
+    if (error instanceof LeakwatchError || code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`leakwatch ${command}: ${(error as Error).message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+export const processIo: CommandIo = {
+  stdout: (line) => process.stdout.write(`${line}\n`),
+  stderr: (line) => process.stderr.write(`${line}\n`),
+  readStdin: readStdinFully,
+  env: process.env,
+  version: packageVersion(),
+};
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv.slice(2), processIo);
+}

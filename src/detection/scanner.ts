@@ -1,0 +1,271 @@
+import type { Detector } from '../core/detector.ts';
+import type { Match, MatchPart, Span } from '../core/match.ts';
+import { Secret } from '../core/secret.ts';
+import { shannonEntropy } from './entropy.ts';
+import { fingerprint } from './fingerprint.ts';
+import { normalize, type TextFormat } from './normalize.ts';
+import { placeholderReason } from './placeholders.ts';
+import { KeywordPrefilter } from './prefilter.ts';
+import { redactSecret } from './redact.ts';
+
+export interface ScannerOptions {
+  detectors: readonly Detector[];
+  /** HMAC key for fingerprints (see `loadFingerprintKey`). */
+  fingerprintKey: string | Uint8Array;
+  /** Text longer than this is scanned in overlapping windows of this size. Default 1 MiB of characters. */
+  windowChars?: number;
+  /** Overlap between windows; must exceed the longest credential. Default 32 KiB. */
+  windowOverlapChars?: number;
+}
+
+export interface ScanOptions {
+  /** Markup of `text`; spans in the returned matches always point into `text` as given. */
+  format?: TextFormat;
+  /** When given, filled with per-detector work counters (used by the linear-time tests). */
+  stats?: ScanStats;
+}
+
+export interface ScanStats {
+  keywordHits: number;
+  /** Characters of text each detector's pattern was run over. */
+  regionChars: Map<string, number>;
+}
+
+export interface Scanner {
+  readonly detectors: readonly Detector[];
+  /** Finds credentials in `text`. Matches are ordered by position. */
+  scan(text: string, options?: ScanOptions): Match[];
+}
+
+const DEFAULT_BEFORE = 64;
+const DEFAULT_AFTER = 256;
+/** A run of keyword hits extends one region up to this size; then a new region starts. */
+const MAX_REGION_CHARS = 64 * 1024;
+
+interface CompiledDetector {
+  detector: Detector;
+  regex: RegExp;
+  before: number;
+  after: number;
+  keywords: readonly string[];
+  companions: readonly { name: string; regex: RegExp; window: number; entropy: number }[];
+}
+
+function compile(pattern: RegExp): RegExp {
+  const flags = new Set(pattern.flags.replace(/[gy]/g, ''));
+  flags.add('g');
+  flags.add('d');
+  return new RegExp(pattern.source, [...flags].join(''));
+}
+
+function compileDetector(detector: Detector): CompiledDetector {
+  if (!/\(\?<secret>/.test(detector.pattern.source)) {
+    throw new Error(`detector ${detector.id}: pattern has no (?<secret>…) group`);
+  }
+  if (detector.keywords.length === 0) throw new Error(`detector ${detector.id}: needs at least one keyword`);
+  return {
+    detector,
+    regex: compile(detector.pattern),
+    before: detector.window?.before ?? DEFAULT_BEFORE,
+    after: detector.window?.after ?? DEFAULT_AFTER,
+    keywords: detector.keywords.map((k) => k.toLowerCase()),
+    companions: (detector.companions ?? []).map((c) => ({
+      name: c.name,
+      regex: compile(c.pattern),
+      window: c.window,
+      entropy: c.entropy ?? 0,
+    })),
+  };
+}
+
+/** Longest keyword the secret starts with: the token's public type marker, kept visible when redacting. */
+function publicPrefix(secret: string, keywords: readonly string[]): string {
+  const lower = secret.toLowerCase();
+  let best = '';
+  for (const k of keywords) if (k.length > best.length && lower.startsWith(k)) best = secret.slice(0, k.length);
+  // Never let a long keyword expose more than half of a short secret.
+  return best.length * 2 <= secret.length ? best : '';
+}
+
+function isPlausible(value: string, entropyFloor: number, checkPlaceholder: boolean): boolean {
+  if (checkPlaceholder && placeholderReason(value) !== undefined) return false;
+  return entropyFloor <= 0 || shannonEntropy(value) >= entropyFloor;
+}
+
+/**
+ * Compiles detectors once into a scanner: one keyword prefilter over all of
+ * them, then each triggered detector's pattern only in small regions around its
+ * keyword hits, then validation, entropy floors, placeholder filters and
+ * companion parts. Work per detector is bounded by (window × keyword hits),
+ * capped by the text length, so scanning stays linear.
+ *
+ * @example
+ *   const scanner = createScanner({ detectors, fingerprintKey });
+ *   for (const m of scanner.scan(message.text, { format: 'slack' })) console.log(m.detectorId, m.redacted);
+ */
+export function createScanner(options: ScannerOptions): Scanner {
+  const ids = new Set<string>();
+  for (const d of options.detectors) {
+    if (ids.has(d.id)) throw new Error(`duplicate detector id: ${d.id}`);
+    ids.add(d.id);
+  }
+  const compiled = options.detectors.map(compileDetector);
+  const windowChars = options.windowChars ?? 1024 * 1024;
+  const overlap = options.windowOverlapChars ?? 32 * 1024;
+  if (overlap >= windowChars) throw new Error('windowOverlapChars must be smaller than windowChars');
+
+  // One automaton over the distinct keywords; each keyword knows the detectors that listed it.
+  const keywordIndex = new Map<string, number>();
+  const owners: number[][] = [];
+  compiled.forEach((c, d) => {
+    for (const k of c.keywords) {
+      let index = keywordIndex.get(k);
+      if (index === undefined) {
+        index = owners.length;
+        keywordIndex.set(k, index);
+        owners.push([]);
+      }
+      if (!owners[index]!.includes(d)) owners[index]!.push(d);
+    }
+  });
+  const prefilter = new KeywordPrefilter([...keywordIndex.keys()]);
+
+  function regionsFor(text: string, from: number, to: number, stats: ScanStats | undefined): Span[][] {
+    const regions: Span[][] = compiled.map(() => []);
+    prefilter.scan(
+      text,
+      (k, hit) => {
+        if (stats) stats.keywordHits++;
+        for (const d of owners[k]!) {
+          const c = compiled[d]!;
+          const start = Math.max(from, hit - c.before);
+          const end = Math.min(to, hit + c.after);
+          const list = regions[d]!;
+          const last = list[list.length - 1];
+          if (last !== undefined && start <= last.end && end - last.start <= MAX_REGION_CHARS) {
+            if (end > last.end) last.end = end;
+          } else {
+            list.push({ start, end });
+          }
+        }
+      },
+      from,
+      to,
+    );
+    return regions;
+  }
+
+  function findCompanions(c: CompiledDetector, text: string, primary: Span): MatchPart[] | undefined {
+    const parts: MatchPart[] = [];
+    for (const companion of c.companions) {
+      const from = Math.max(0, primary.start - companion.window);
+      const to = Math.min(text.length, primary.end + companion.window);
+      const slice = text.slice(from, to);
+      companion.regex.lastIndex = 0;
+      let best: { start: number; end: number; value: string } | undefined;
+      for (let m = companion.regex.exec(slice); m !== null; m = companion.regex.exec(slice)) {
+        if (m[0].length === 0) companion.regex.lastIndex++;
+        const span = m.indices?.groups?.secret;
+        const value = m.groups?.secret;
+        if (span === undefined || value === undefined) continue;
+        const start = from + span[0];
+        const end = from + span[1];
+        if (start < primary.end && end > primary.start) continue;
+        if (!isPlausible(value, companion.entropy, true)) continue;
+        const distance = start >= primary.end ? start - primary.end : primary.start - end;
+        const bestDistance =
+          best === undefined
+            ? Infinity
+            : best.start >= primary.end
+              ? best.start - primary.end
+              : primary.start - best.end;
+        if (distance < bestDistance) best = { start, end, value };
+      }
+      if (best === undefined) return undefined;
+      parts.push({
+        name: companion.name,
+        start: best.start,
+        end: best.end,
+        secret: new Secret(best.value, redactSecret(best.value)),
+      });
+    }
+    return parts;
+  }
+
+  function scanNormalized(text: string, stats: ScanStats | undefined): Match[] {
+    const matches = new Map<string, Match>();
+    for (let from = 0; from < text.length; from += windowChars - overlap) {
+      const to = Math.min(text.length, from + windowChars);
+      const regions = regionsFor(text, from, to, stats);
+      regions.forEach((list, d) => {
+        if (list.length === 0) return;
+        const c = compiled[d]!;
+        const detector = c.detector;
+        for (const region of list) {
+          if (stats) {
+            stats.regionChars.set(detector.id, (stats.regionChars.get(detector.id) ?? 0) + region.end - region.start);
+          }
+          const slice = text.slice(region.start, region.end);
+          c.regex.lastIndex = 0;
+          for (let m = c.regex.exec(slice); m !== null; m = c.regex.exec(slice)) {
+            if (m[0].length === 0) c.regex.lastIndex++;
+            const span = m.indices?.groups?.secret;
+            const value = m.groups?.secret;
+            if (span === undefined || value === undefined || value.length === 0) continue;
+            const start = region.start + span[0];
+            const end = region.start + span[1];
+            const key = `${d}:${start}:${end}`;
+            if (matches.has(key)) continue;
+            if (!isPlausible(value, detector.entropy ?? 0, !detector.skipPlaceholderFilter)) continue;
+            const verdict = detector.validate ? detector.validate(value, m.groups ?? {}) : true;
+            const confidence = verdict === true ? 1 : verdict === false ? 0 : verdict;
+            if (!(confidence > 0)) continue;
+            const parts = c.companions.length > 0 ? findCompanions(c, text, { start, end }) : [];
+            if (parts === undefined) continue;
+            const redacted = redactSecret(value, publicPrefix(value, c.keywords));
+            matches.set(key, {
+              detectorId: detector.id,
+              issuer: detector.issuer,
+              severity: detector.severity,
+              start,
+              end,
+              secret: new Secret(value, redacted),
+              parts,
+              confidence: Math.min(1, confidence),
+              fingerprint: fingerprint(options.fingerprintKey, [value, ...parts.map((p) => p.secret.reveal())]),
+              redacted: [redacted, ...parts.map((p) => p.secret.redacted)].join(' + '),
+            });
+          }
+        }
+      });
+    }
+    return dropShadowedGenerics([...matches.values()], compiled);
+  }
+
+  return {
+    detectors: options.detectors,
+    scan(text, scanOptions = {}) {
+      const format = scanOptions.format ?? 'plain';
+      if (format === 'plain') return sortByPosition(scanNormalized(text, scanOptions.stats));
+      const mapped = normalize(text, format);
+      const found = scanNormalized(mapped.text, scanOptions.stats).map((m) => ({
+        ...m,
+        ...mapped.toOriginal(m),
+        parts: m.parts.map((p) => ({ ...p, ...mapped.toOriginal(p) })),
+      }));
+      return sortByPosition(found);
+    },
+  };
+}
+
+function sortByPosition(matches: Match[]): Match[] {
+  return matches.sort((a, b) => a.start - b.start || a.end - b.end || a.detectorId.localeCompare(b.detectorId));
+}
+
+/** A catch-all detector's match yields to a specific detector's overlapping match. */
+function dropShadowedGenerics(matches: Match[], compiled: readonly CompiledDetector[]): Match[] {
+  const generic = new Set(compiled.filter((c) => c.detector.generic).map((c) => c.detector.id));
+  if (generic.size === 0) return matches;
+  const specific = matches.filter((m) => !generic.has(m.detectorId));
+  return matches.filter((m) => !generic.has(m.detectorId) || !specific.some((s) => s.start < m.end && m.start < s.end));
+}
