@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { Detector } from '../core/detector.ts';
+import { createScanner, type ScanStats } from './scanner.ts';
+
+const TOKEN = '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';
+
+const npmLike: Detector = {
+  id: 'npm-like',
+  name: 'npm-like',
+  issuer: 'npm',
+  keywords: ['npm_'],
+  pattern: /(?<![A-Za-z0-9_])(?<secret>npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])/,
+  severity: 'critical',
+  examples: { match: [], ignore: [] },
+};
+
+const keyPair: Detector = {
+  id: 'pair',
+  name: 'key id + secret',
+  issuer: 'pair',
+  keywords: ['KEYID'],
+  pattern: /(?<secret>KEYID[A-Z2-7]{12})/,
+  companions: [{ name: 'secret', pattern: /(?<![A-Za-z0-9/+])(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/, window: 100, entropy: 4 }],
+  severity: 'critical',
+  examples: { match: [], ignore: [] },
+};
+
+const generic: Detector = {
+  id: 'generic-token',
+  name: 'token assignment',
+  issuer: 'generic',
+  keywords: ['token'],
+  pattern: /token\s*=\s*(?<secret>[A-Za-z0-9_]{20,80})/i,
+  generic: true,
+  severity: 'medium',
+  examples: { match: [], ignore: [] },
+};
+
+const key = 'scanner-test-key-0123456789abcdef0123';
+
+describe('createScanner', () => {
+  it('reports the span, redacted preview and fingerprint of a match', () => {
+    const scanner = createScanner({ detectors: [npmLike], fingerprintKey: key });
+    const text = `publish with ${TOKEN} please`;
+    const [m, ...rest] = scanner.scan(text);
+    expect(rest).toEqual([]);
+    expect(text.slice(m!.start, m!.end)).toBe(TOKEN);
+    expect(m!.redacted).toBe('npm_********Sowm');
+    expect(m!.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(createScanner({ detectors: [npmLike], fingerprintKey: `${key}x` }).scan(text)[0]!.fingerprint).not.toBe(
+      m!.fingerprint,
+    );
+  });
+
+  it('drops placeholder values before validation', () => {
+    const scanner = createScanner({ detectors: [npmLike], fingerprintKey: key });
+    expect(scanner.scan('npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx npm_0123456789abcdefghijABCDEFGHIJabcdef')).toEqual([]);
+  });
+
+  it('scans oversized text in overlapping windows and finds a token straddling a window edge once', () => {
+    const scanner = createScanner({ detectors: [npmLike], fingerprintKey: key, windowChars: 100_000, windowOverlapChars: 1000 });
+    const filler = 'lorem ipsum '.repeat(10_000);
+    for (const offset of [99_980, 99_000, 100_000 - 1000 - 20, 250_000]) {
+      const text = filler.slice(0, offset) + ' ' + TOKEN + ' ' + filler.slice(offset);
+      const found = scanner.scan(text);
+      expect(found, `token at ${offset}`).toHaveLength(1);
+      expect(text.slice(found[0]!.start, found[0]!.end)).toBe(TOKEN);
+    }
+  });
+
+  it('requires companion parts within their window and reports both spans', () => {
+    const scanner = createScanner({ detectors: [keyPair], fingerprintKey: key });
+    const secret = 'k9Qz3Lm2Xw8Rt5Vb7Np1Hy4Jc6Fd0Gs2Ak8Ue3Tq';
+    const text = `id KEYIDABCDEFGHJKLM and secret ${secret}`;
+    const [m] = scanner.scan(text);
+    expect(m?.parts).toHaveLength(1);
+    expect(text.slice(m!.parts[0]!.start, m!.parts[0]!.end)).toBe(secret);
+    expect(m!.redacted).toContain(' + ');
+    expect(scanner.scan(`id KEYIDABCDEFGHJKLM ${'.'.repeat(200)} ${secret}`)).toEqual([]);
+    expect(scanner.scan('id KEYIDABCDEFGHJKLM alone')).toEqual([]);
+  });
+
+  it('lets a specific detector shadow an overlapping generic match', () => {
+    const scanner = createScanner({ detectors: [npmLike, generic], fingerprintKey: key });
+    expect(scanner.scan(`token = ${TOKEN}`).map((m) => m.detectorId)).toEqual(['npm-like']);
+    expect(scanner.scan('token = Zq8mR2vK9pL4xW7nT1sY6bH3').map((m) => m.detectorId)).toEqual(['generic-token']);
+  });
+
+  it('maps matches in Slack markup back to the original text', () => {
+    const scanner = createScanner({ detectors: [npmLike], fingerprintKey: key });
+    const text = `&lt;code&gt; <https://x.test/${TOKEN}|link> &amp; ${TOKEN}`;
+    const found = scanner.scan(text, { format: 'slack' });
+    expect(found).toHaveLength(2);
+    for (const m of found) expect(text.slice(m.start, m.end)).toBe(TOKEN);
+  });
+
+  it('counts per-detector work and rejects malformed registries', () => {
+    const stats: ScanStats = { keywordHits: 0, regionChars: new Map() };
+    createScanner({ detectors: [npmLike], fingerprintKey: key }).scan(`a ${TOKEN} b`, { stats });
+    expect(stats.keywordHits).toBe(1);
+    expect(stats.regionChars.get('npm-like')).toBeGreaterThan(0);
+    expect(() => createScanner({ detectors: [npmLike, npmLike], fingerprintKey: key })).toThrow(/duplicate/);
+    expect(() =>
+      createScanner({ detectors: [{ ...npmLike, id: 'x', pattern: /npm_\w+/ }], fingerprintKey: key }),
+    ).toThrow(/secret/);
+  });
+});

@@ -1,0 +1,125 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli.ts';
+import type { CommandIo } from '../src/cli/command-io.ts';
+
+const TOKEN = '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';
+
+async function run(argv: string[], stdin = ''): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CommandIo = {
+    stdout: (l) => out.push(l),
+    stderr: (l) => err.push(l),
+    readStdin: () => new TextEncoder().encode(stdin),
+    env: { LEAKWATCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'lw-data-')) },
+    version: '0.0.0-test',
+  };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+function tree(): string {
+  const root = mkdtempSync(join(tmpdir(), 'lw-scan-'));
+  mkdirSync(join(root, 'nested', '.git'), { recursive: true });
+  writeFileSync(join(root, 'clean.txt'), 'nothing to see here\n');
+  writeFileSync(join(root, 'nested', 'leak.env'), `# deploy\nA=1\n  NPM_TOKEN=${TOKEN}\n`);
+  writeFileSync(join(root, 'nested', '.git', 'config'), `token ${TOKEN}\n`);
+  writeFileSync(join(root, 'image.bin'), Buffer.from([0x89, 0x50, 0, 1, 2, 3]));
+  return root;
+}
+
+describe('leakwatch scan', () => {
+  it('scans directories recursively and prints JSON Lines with 1-based line/column and 0-based offsets', async () => {
+    const root = tree();
+    const { code, out, err } = await run(['scan', root, '--format', 'json']);
+    expect(code).toBe(1);
+    expect(out).toHaveLength(1);
+    const finding = JSON.parse(out[0]!);
+    expect(finding).toMatchObject({
+      detector: 'npm-access-token',
+      file: join(root, 'nested', 'leak.env'),
+      line: 3,
+      column: 13,
+      start: 25,
+      end: 25 + TOKEN.length,
+      redacted: 'npm_********Sowm',
+      severity: 'critical',
+    });
+    expect(finding.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(out.join('\n')).not.toContain(TOKEN);
+    expect(err.join('\n')).toContain('binary file, skipped');
+  });
+
+  it('reads stdin for `-` or no path, and prints the raw secret only with --show-secrets', async () => {
+    const hidden = await run(['scan'], `x ${TOKEN}`);
+    expect(hidden.code).toBe(1);
+    expect(hidden.out.join('\n')).not.toContain(TOKEN);
+    const shown = await run(['scan', '-', '--show-secrets', '--format', 'json'], `x ${TOKEN}`);
+    expect(JSON.parse(shown.out[0]!).secret).toBe(TOKEN);
+  });
+
+  it('exits 0 when nothing is found', async () => {
+    expect((await run(['scan', '-'], 'hello world')).code).toBe(0);
+  });
+
+  it('keeps scanning past unreadable paths and exits 2 only when nothing could be scanned', async () => {
+    const root = tree();
+    const partial = await run(['scan', join(root, 'missing.txt'), join(root, 'nested')]);
+    expect(partial.code).toBe(1);
+    expect(partial.err.join('\n')).toContain('missing.txt: no such file or directory');
+    const none = await run(['scan', join(root, 'missing.txt'), join(root, 'image.bin')]);
+    expect(none.code).toBe(2);
+    expect(none.err.join('\n')).toContain('nothing could be scanned');
+  });
+
+  it('rejects bad flags with a clear message and exit 2', async () => {
+    for (const argv of [
+      ['scan', '--format', 'xml', '-'],
+      ['scan', '--detectors', 'no-such-detector', '-'],
+      ['scan', '--exclude-detectors', 'npm-access-token,nope', '-'],
+      ['scan', '--frobnicate'],
+    ]) {
+      const { code, err, out } = await run(argv, TOKEN);
+      expect(code, argv.join(' ')).toBe(2);
+      expect(err.join('\n')).toMatch(/format must be|unknown detector id|Unknown option/);
+      expect(out).toEqual([]);
+    }
+  });
+
+  it('filters detectors with --detectors and --exclude-detectors', async () => {
+    expect((await run(['scan', '--exclude-detectors', 'npm-access-token', '-'], TOKEN)).code).toBe(0);
+    expect((await run(['scan', '--detectors', 'npm-access-token', '-'], TOKEN)).code).toBe(1);
+  });
+
+  it('writes SARIF 2.1.0 with rules, regions and fingerprints but no secret', async () => {
+    const root = tree();
+    const { code, out } = await run(['scan', root, '--format', 'sarif']);
+    expect(code).toBe(1);
+    const sarif = JSON.parse(out.join('\n'));
+    expect(sarif.version).toBe('2.1.0');
+    const [result] = sarif.runs[0].results;
+    expect(result.ruleId).toBe('npm-access-token');
+    expect(result.locations[0].physicalLocation.region).toMatchObject({ startLine: 3, startColumn: 13 });
+    expect(sarif.runs[0].tool.driver.rules.map((r: { id: string }) => r.id)).toEqual(['npm-access-token']);
+    expect(result.partialFingerprints['leakwatch/v1']).toMatch(/^[0-9a-f]{64}$/);
+    expect(out.join('\n')).not.toContain(TOKEN);
+  });
+});
+
+describe('leakwatch detectors', () => {
+  it('lists detectors as JSON with capabilities', async () => {
+    const { code, out } = await run(['detectors', '--format', 'json']);
+    expect(code).toBe(0);
+    const npm = out.map((l) => JSON.parse(l)).find((d) => d.id === 'npm-access-token');
+    expect(npm).toMatchObject({ issuer: 'npm', keywords: ['npm_'], verify: false, revoke: false });
+  });
+
+  it('rejects unknown commands', async () => {
+    const { code, err } = await run(['frobnicate']);
+    expect(code).toBe(2);
+    expect(err.join('\n')).toContain('unknown command');
+  });
+});
