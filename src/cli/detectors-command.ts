@@ -25,8 +25,8 @@ export function runDetectors(argv: readonly string[], io: CommandIo): number {
     issuer: d.issuer,
     keywords: d.keywords,
     severity: d.severity,
-    verify: 'verify' in d && typeof d.verify === 'function',
-    revoke: 'revoke' in d && typeof d.revoke === 'function',
+    verify: d.verify !== undefined,
+    revoke: d.revoke !== undefined,
   }));
   if (values.format === 'json') {
     for (const row of rows) io.stdout(JSON.stringify(row));

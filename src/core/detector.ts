@@ -1,4 +1,5 @@
 import type { Severity } from './severity.ts';
+import type { Revoker, Verifier } from './verification.ts';
 
 /** True and false positives every detector carries; one contract test runs them all. */
 export interface DetectorExamples {
@@ -70,4 +71,8 @@ export interface Detector {
   skipPlaceholderFilter?: boolean;
   severity: Severity;
   examples: DetectorExamples;
+  /** Safe, read-only liveness check (see `Verifier`). */
+  verify?: Verifier;
+  /** Revocation through the issuer's API; only ever triggered by policy. */
+  revoke?: Revoker;
 }

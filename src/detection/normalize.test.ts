@@ -70,7 +70,10 @@ describe('normalizeAdf', () => {
             { type: 'text', text: TOKEN.slice(12), marks: [{ type: 'strong' }] },
           ],
         },
-        { type: 'paragraph', content: [{ type: 'text', text: 'link', marks: [{ type: 'link', attrs: { href: 'https://u:p@h' } }] }] },
+        {
+          type: 'paragraph',
+          content: [{ type: 'text', text: 'link', marks: [{ type: 'link', attrs: { href: 'https://u:p@h' } }] }],
+        },
       ],
     };
     const adf = normalizeAdf(doc);

@@ -24,8 +24,16 @@ describe('redactSecret', () => {
 describe('redactSpans', () => {
   it('replaces each span, merging overlaps, leaving the rest intact', () => {
     const text = 'a SECRET1 b SECRET2 c';
-    expect(redactSpans(text, [{ start: 12, end: 19 }, { start: 2, end: 9 }, { start: 4, end: 6 }], () => '[x]')).toBe(
-      'a [x] b [x] c',
-    );
+    expect(
+      redactSpans(
+        text,
+        [
+          { start: 12, end: 19 },
+          { start: 2, end: 9 },
+          { start: 4, end: 6 },
+        ],
+        () => '[x]',
+      ),
+    ).toBe('a [x] b [x] c');
   });
 });

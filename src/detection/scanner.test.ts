@@ -20,7 +20,14 @@ const keyPair: Detector = {
   issuer: 'pair',
   keywords: ['KEYID'],
   pattern: /(?<secret>KEYID[A-Z2-7]{12})/,
-  companions: [{ name: 'secret', pattern: /(?<![A-Za-z0-9/+])(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/, window: 100, entropy: 4 }],
+  companions: [
+    {
+      name: 'secret',
+      pattern: /(?<![A-Za-z0-9/+])(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/,
+      window: 100,
+      entropy: 4,
+    },
+  ],
   severity: 'critical',
   examples: { match: [], ignore: [] },
 };
@@ -54,11 +61,18 @@ describe('createScanner', () => {
 
   it('drops placeholder values before validation', () => {
     const scanner = createScanner({ detectors: [npmLike], fingerprintKey: key });
-    expect(scanner.scan('npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx npm_0123456789abcdefghijABCDEFGHIJabcdef')).toEqual([]);
+    expect(scanner.scan('npm_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx npm_0123456789abcdefghijABCDEFGHIJabcdef')).toEqual(
+      [],
+    );
   });
 
   it('scans oversized text in overlapping windows and finds a token straddling a window edge once', () => {
-    const scanner = createScanner({ detectors: [npmLike], fingerprintKey: key, windowChars: 100_000, windowOverlapChars: 1000 });
+    const scanner = createScanner({
+      detectors: [npmLike],
+      fingerprintKey: key,
+      windowChars: 100_000,
+      windowOverlapChars: 1000,
+    });
     const filler = 'lorem ipsum '.repeat(10_000);
     for (const offset of [99_980, 99_000, 100_000 - 1000 - 20, 250_000]) {
       const text = filler.slice(0, offset) + ' ' + TOKEN + ' ' + filler.slice(offset);
