@@ -154,6 +154,9 @@ export function createSafeHttp(options: SafeHttpOptions) {
     const body = req.body === undefined ? undefined : open(req.body);
 
     let response: Response;
+    // Errors below are re-thrown without `cause` on purpose: the underlying error
+    // can carry the URL or headers, i.e. the secret. Their text is scrubbed instead.
+    /* eslint-disable preserve-caught-error */
     try {
       response = await fetch(url, {
         method,
@@ -185,6 +188,7 @@ export function createSafeHttp(options: SafeHttpOptions) {
         throw new Error(`timed out after ${options.timeoutMs} ms`);
       throw new Error(scrub(`reading the response failed: ${e.message}`));
     }
+    /* eslint-enable preserve-caught-error */
     let parsed: unknown = text;
     if ((response.headers.get('content-type') ?? '').includes('json') || /^\s*[{[]/.test(text)) {
       try {
