@@ -1,0 +1,129 @@
+import type { Detector } from '../src/core/detector.ts';
+
+/** Doppler tokens: `dp.<kind>.` + 40–44 base62 (service tokens may carry an environment slug first). */
+function dopplerPattern(kind: string): RegExp {
+  return new RegExp(`(?<![A-Za-z0-9_.-])(?<secret>dp\\.${kind}\\.[A-Za-z0-9]{40,44})(?![A-Za-z0-9_-])`);
+}
+
+export const dopplerPersonalToken: Detector = {
+  id: 'doppler-personal-token',
+  name: 'Doppler personal token',
+  issuer: 'doppler',
+  keywords: ['dp.pt.'],
+  pattern: dopplerPattern('pt'),
+  entropy: 3.5,
+  severity: 'critical',
+  examples: {
+    match: ['DOPPLER_TOKEN=dp.pt.O0GKwOHEyLjq8GiNN0S38qWk9UM508miHTY60apcVYn', 'curl -H "Authorization: Bearer dp.pt.O0GKwOHEyLjq8GiNN0S38qWk9UM508miHTY60apcVYn" https://api.doppler.com/v3/me'],
+    ignore: [
+      'DOPPLER_TOKEN=dp.pt.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      'DOPPLER_TOKEN=dp.pt.O0GKwOHEyLjq8GiNN0S38qWk9UM508miHT',
+      'DOPPLER_TOKEN=dp.pt.${TOKEN}',
+    ],
+  },
+};
+
+export const dopplerCliToken: Detector = {
+  id: 'doppler-cli-token',
+  name: 'Doppler CLI token',
+  issuer: 'doppler',
+  keywords: ['dp.ct.'],
+  pattern: dopplerPattern('ct'),
+  entropy: 3.5,
+  severity: 'critical',
+  examples: {
+    match: ['~/.doppler/.doppler.yaml has token: dp.ct.W4WvsLcBTHp1vBah7nTlpZeQ0vheNl1xcxUBdbgBSSQ', 'doppler run --token dp.ct.W4WvsLcBTHp1vBah7nTlpZeQ0vheNl1xcxUBdbgBSSQ -- ./deploy.sh'],
+    ignore: [
+      'token: dp.ct.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      'token: dp.ct.W4WvsLcBTHp1vBah7nTlpZeQ',
+      'token: dp.ct.W4WvsLcBTHp1vBah7nTlpZeQ0vheNl1xcxUBdbgBSSQabcdefgh',
+    ],
+  },
+};
+
+export const dopplerServiceToken: Detector = {
+  id: 'doppler-service-token',
+  name: 'Doppler service token',
+  issuer: 'doppler',
+  keywords: ['dp.st.'],
+  pattern: /(?<![A-Za-z0-9_.-])(?<secret>dp\.st\.(?:[a-z0-9_-]{2,35}\.[A-Za-z0-9]{40,44}|[A-Za-z0-9]{40,44}))(?![A-Za-z0-9_-])/,
+  entropy: 3.5,
+  // Reads every secret of its config, often production credentials.
+  severity: 'critical',
+  examples: {
+    match: [
+      'DOPPLER_TOKEN=dp.st.prd.KDypnpet7cRYey9A65Ry0bRGx9uUrac0aVt5FNJqFrB',
+      'kubectl create secret generic doppler-token --from-literal=serviceToken=dp.st.HW9iSqh4OliN4ASk8rWt5fNsOJh9TTswDRqUAMMdKtB',
+    ],
+    ignore: [
+      'DOPPLER_TOKEN=dp.st.prd.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      'DOPPLER_TOKEN=dp.st.prd.KDypnpet7cRYey9A65Ry0bRGx9uUrac0aVt',
+      'service tokens start with dp.st.',
+    ],
+  },
+};
+
+export const dopplerServiceAccountToken: Detector = {
+  id: 'doppler-service-account-token',
+  name: 'Doppler service account token',
+  issuer: 'doppler',
+  keywords: ['dp.sa.'],
+  pattern: dopplerPattern('sa'),
+  entropy: 3.5,
+  severity: 'critical',
+  examples: {
+    match: ['DOPPLER_TOKEN=dp.sa.dtVeOvYdE1ZuaRLgki5hjhfr0FiIiUYt81KNdQ72gid', 'service account token for terraform: dp.sa.dtVeOvYdE1ZuaRLgki5hjhfr0FiIiUYt81KNdQ72gid'],
+    ignore: [
+      'DOPPLER_TOKEN=dp.sa.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      'DOPPLER_TOKEN=dp.sa.dtVeOvYdE1ZuaRLgki5hjhfr0FiIi',
+      'DOPPLER_TOKEN=dp.sa.<service-account-token>',
+    ],
+  },
+};
+
+export const dopplerScimToken: Detector = {
+  id: 'doppler-scim-token',
+  name: 'Doppler SCIM token',
+  issuer: 'doppler',
+  keywords: ['dp.scim.'],
+  pattern: dopplerPattern('scim'),
+  entropy: 3.5,
+  // Creates and removes workplace users and groups.
+  severity: 'critical',
+  examples: {
+    match: ['Okta provisioning, API token: dp.scim.amqbbzti4AjwW47kQGVhllkflRccvrY1oa5bsijGbAg', 'Authorization: Bearer dp.scim.amqbbzti4AjwW47kQGVhllkflRccvrY1oa5bsijGbAg'],
+    ignore: [
+      'Authorization: Bearer dp.scim.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      'Authorization: Bearer dp.scim.amqbbzti4AjwW47kQGVhll',
+      'SCIM tokens use the dp.scim. prefix',
+    ],
+  },
+};
+
+export const dopplerAuditToken: Detector = {
+  id: 'doppler-audit-token',
+  name: 'Doppler audit token',
+  issuer: 'doppler',
+  keywords: ['dp.audit.'],
+  pattern: dopplerPattern('audit'),
+  entropy: 3.5,
+  // Read-only access to the workplace audit log.
+  severity: 'medium',
+  examples: {
+    match: ['SIEM connector token: dp.audit.Q8rXWFjAVXVTyFjZOf6d9Qn3X7JAUmKQtu6JStT92zi', 'DOPPLER_AUDIT_TOKEN=dp.audit.Q8rXWFjAVXVTyFjZOf6d9Qn3X7JAUmKQtu6JStT92zi'],
+    ignore: [
+      'DOPPLER_AUDIT_TOKEN=dp.audit.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      'DOPPLER_AUDIT_TOKEN=dp.audit.Q8rXWFjAVXVTyFjZOf6d9Qn3X7JAUmK',
+      'DOPPLER_AUDIT_TOKEN=dp.audit.{{ audit_token }}',
+    ],
+  },
+};
+
+export const dopplerDetectors: readonly Detector[] = [
+  dopplerPersonalToken,
+  dopplerCliToken,
+  dopplerServiceToken,
+  dopplerServiceAccountToken,
+  dopplerScimToken,
+  dopplerAuditToken,
+];

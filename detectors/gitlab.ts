@@ -1,0 +1,343 @@
+import type { Detector } from '../src/core/detector.ts';
+import { hasGitlabRoutableCrc } from '../src/detection/checksums.ts';
+
+/**
+ * Routable body (GitLab 17.7+): base64url payload of 27–300 chars, `.`, an
+ * optional 2-char version (`01`) and `.`, then a 2-char base36 payload length
+ * and the 7-char base36 CRC32 of everything before it (prefix included).
+ * Source: gitlab `lib/authn/token_field/generator/routable_token.rb`.
+ */
+const ROUTABLE_BODY = String.raw`[\w-]{27,300}\.(?:[0-9a-z][0-9a-z]\.)?[0-9a-z]{9}`;
+
+/**
+ * A GitLab token kind: its legacy fixed-length body or, as GitLab moves token
+ * kinds to the routable format, a routable body. The CRC makes the latter safe
+ * to accept for every prefix.
+ */
+function gitlabPattern(prefix: string, legacyBody: string, end = String.raw`(?![\w-])`): RegExp {
+  return new RegExp(String.raw`(?<![A-Za-z0-9_])(?<secret>${prefix}(?:${legacyBody}|${ROUTABLE_BODY}))${end}`);
+}
+
+/** Legacy bodies have no check; routable ones (the only shape with a `.`) must pass their CRC. */
+function validateLegacyOrRoutable(secret: string): boolean {
+  return !secret.includes('.') || hasGitlabRoutableCrc(secret);
+}
+
+export const gitlabPat: Detector = {
+  id: 'gitlab-pat',
+  name: 'GitLab personal access token (legacy)',
+  issuer: 'gitlab',
+  keywords: ['glpat-'],
+  pattern: /(?<![A-Za-z0-9_])(?<secret>glpat-[\w-]{20})(?![\w-])/,
+  entropy: 3,
+  severity: 'critical',
+  examples: {
+    match: [
+      'curl --header "PRIVATE-TOKEN: glpat-Frm1kp11BBH4EAKA2yIs" https://gitlab.example.com/api/v4/projects',
+      'git clone https://oauth2:glpat-Frm1kp11BBH4EAKA2yIs@gitlab.com/acme/infra.git',
+    ],
+    ignore: [
+      'PRIVATE-TOKEN: glpat-xxxxxxxxxxxxxxxxxxxx',
+      'PRIVATE-TOKEN: glpat-Frm1kp11BBH4EA',
+      // routable tokens belong to gitlab-pat-routable
+      'PRIVATE-TOKEN: glpat-YzoxCm86NWsKdTo5eDF6w861FsapdBHkWhwbUTXeqhA.01.171c2g6y2',
+    ],
+  },
+};
+
+export const gitlabPatRoutable: Detector = {
+  id: 'gitlab-pat-routable',
+  name: 'GitLab personal access token (routable)',
+  issuer: 'gitlab',
+  keywords: ['glpat-'],
+  pattern: new RegExp(String.raw`(?<![A-Za-z0-9_])(?<secret>glpat-${ROUTABLE_BODY})(?![\w-])`),
+  window: { after: 400 },
+  validate: (secret) => hasGitlabRoutableCrc(secret),
+  severity: 'critical',
+  examples: {
+    match: [
+      'GITLAB_TOKEN=glpat-YzoxCm86NWsKdTo5eDF6w861FsapdBHkWhwbUTXeqhA.01.171c2g6y2',
+      'new token from the profile page: glpat-bzoyZgp1OjFyazSVK8k86TaUTZUu4XEzEbthEA.121p1iemb. Scopes api, write_repository',
+    ],
+    ignore: [
+      // CRC does not hold
+      'GITLAB_TOKEN=glpat-YzoxCm86NWsKdTo5eDF6w861FsapdBHkWhwbUTXeqhA.01.171c2g6y3',
+      'GITLAB_TOKEN=glpat-xxxxxxxx-xxxxxxxxxxxxxxxxxx.xxxxxxxxx',
+      'GITLAB_TOKEN=glpat-Frm1kp11BBH4EAKA2yIs',
+    ],
+  },
+};
+
+export const gitlabRunnerToken: Detector = {
+  id: 'gitlab-runner-token',
+  name: 'GitLab runner authentication token',
+  issuer: 'gitlab',
+  keywords: ['glrt-'],
+  pattern: gitlabPattern('glrt-', String.raw`[\w-]{20}`),
+  window: { after: 400 },
+  validate: validateLegacyOrRoutable,
+  entropy: 3,
+  severity: 'critical',
+  examples: {
+    match: [
+      '[[runners]]\n  url = "https://gitlab.com"\n  token = "glrt-GfCOIwitpTm_a41jXTqn"',
+      'gitlab-runner register --url https://gitlab.com --token glrt-t1_YzoxCm86Mwp0OjH6MDm6PsxVD5TDbiCMBwTfEA.01.12065kbg9',
+    ],
+    ignore: [
+      'token = "glrt-t1_YzoxCm86Mwp0OjH6MDm6PsxVD5TDbiCMBwTfEA.01.12065kbg0"',
+      'token = "glrt-GfCOIwitpTm_"',
+      'token = "glrt-REPLACE_ME_WITH_TOKEN"',
+    ],
+  },
+};
+
+export const gitlabCiJobToken: Detector = {
+  id: 'gitlab-ci-job-token',
+  name: 'GitLab CI/CD job token',
+  issuer: 'gitlab',
+  keywords: ['glcbt-'],
+  // `<partition id in hex>_<20>`, or the JWT form GitLab is moving job tokens to.
+  pattern:
+    /(?<![A-Za-z0-9_])(?<secret>glcbt-(?:[0-9a-f]{1,5}_[\w-]{20}|eyJ[\w-]{10,600}\.eyJ[\w-]{10,2000}\.[\w-]{20,700}))(?![\w-])/,
+  window: { after: 3400 },
+  entropy: 3,
+  // Valid only while the job runs.
+  severity: 'medium',
+  examples: {
+    match: [
+      'the job log echoed JOB-TOKEN: glcbt-64_EdujMsCcQQ1eUxOZPQ5A before failing',
+      'CI_JOB_TOKEN=glcbt-eyJraWQiOiJXWFZGWHVuQloxZWF1LXpxZ0RXSDIzMWd5VTVrSXNBaHlYZG9wc0JzazRhIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYifQ.eyJ2ZXJzaW9uIjoiMC4xLjAiLCJvIjoiOXgiLCJ1IjoiMWt6IiwicCI6IjRoZCIsImp0aSI6IjkxYThhMGZhLWU0NjQtNDk0OC04MTFhLWJkZjE5MGYzZTg2MiIsImF1ZCI6ImdpdGxhYi1hdXRoei10b2tlbiIsInN1YiI6ImdpZDovL2dpdGxhYi9DaTo6QnVpbGQvNzcxOTAwMzQxMiIsImlzcyI6ImdpdGxhYi5jb20iLCJpYXQiOjE3ODE2MDAwMDAsIm5iZiI6MTc4MTU5OTk5NSwiZXhwIjoxNzgxNjAzNjAwfQ.rUnzIlYaZwEE0cV4icPkFSR4nM7vcz5Q2Bow_aGDI5s9oMFNREV53bIrn09pxSIsnXDBKeqC4LSWEpL9nhC-RjX9aeeR50LiSO_i6DGjzsFBSIqnLlll0DumJpdHTjKxTnJIFCQnku1onu_GZNPCF1Z2OE5b79F7Amv9Hxez0JtK4eyCLJ_90k9xnbpPupfEIG8NkbzZ78JLVytZeWg_UaOAz0eMLuC_JtCFwT3fS1xMGZgfcH3zGgSUcAcJOa4CT1CL6Yf8ZvbwXXM8qVXDVDbuE1FTg6LYmtWL9hGw01I9zHw6MfD3dd-hqLxfBdQzJDWL5jL6ku1PB2Rercx2DQ',
+    ],
+    ignore: [
+      'curl --header "JOB-TOKEN: $CI_JOB_TOKEN" "$CI_API_V4_URL/job"',
+      'JOB-TOKEN: glcbt-64_64_EdujMsCcQ',
+      'CI_JOB_TOKEN=glcbt-eyJraWQiOiJXWFZGWHVuQloxZWF1LXpxZ0RXSDIzMWd5VTVrSXNBaHlYZG9wc0JzazRhIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYifQ',
+    ],
+  },
+};
+
+export const gitlabPipelineTriggerToken: Detector = {
+  id: 'gitlab-pipeline-trigger-token',
+  name: 'GitLab pipeline trigger token',
+  issuer: 'gitlab',
+  keywords: ['glptt-'],
+  pattern: gitlabPattern('glptt-', '[0-9a-f]{40}'),
+  window: { after: 400 },
+  validate: validateLegacyOrRoutable,
+  entropy: 3,
+  severity: 'high',
+  examples: {
+    match: [
+      'curl -X POST -F token=glptt-90c1bdb17550b8dedc550f22db25cf5c8265cc95 -F ref=main https://gitlab.com/api/v4/projects/42/trigger/pipeline',
+      'TRIGGER_TOKEN: "glptt-90c1bdb17550b8dedc550f22db25cf5c8265cc95"',
+    ],
+    ignore: [
+      'TRIGGER_TOKEN: glptt-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      'TRIGGER_TOKEN: glptt-90c1bdb17550b8dedc550f22db25cf5c8265cc9',
+      'TRIGGER_TOKEN: glptt-${TRIGGER}',
+    ],
+  },
+};
+
+export const gitlabDeployToken: Detector = {
+  id: 'gitlab-deploy-token',
+  name: 'GitLab deploy token',
+  issuer: 'gitlab',
+  keywords: ['gldt-'],
+  pattern: gitlabPattern('gldt-', String.raw`[\w-]{20}`),
+  window: { after: 400 },
+  validate: validateLegacyOrRoutable,
+  entropy: 3,
+  severity: 'critical',
+  examples: {
+    match: [
+      'docker login registry.gitlab.com -u gitlab+deploy-token-12 -p gldt-L9Ll7J-9ptoVIoJfV1iG',
+      'deploy token for the helm chart repo: gldt-L9Ll7J-9ptoVIoJfV1iG',
+    ],
+    ignore: [
+      'docker login -u gitlab+deploy-token-12 -p gldt-xxxxxxxxxxxxxxxxxxxx',
+      'docker login -p gldt-L9Ll7J-9pt',
+      'deploy tokens start with gldt-',
+    ],
+  },
+};
+
+export const gitlabFeedToken: Detector = {
+  id: 'gitlab-feed-token',
+  name: 'GitLab feed token',
+  issuer: 'gitlab',
+  keywords: ['glft-'],
+  pattern: gitlabPattern('glft-', String.raw`[\w-]{20}`),
+  window: { after: 400 },
+  validate: validateLegacyOrRoutable,
+  entropy: 3,
+  // Read-only RSS/calendar feeds.
+  severity: 'medium',
+  examples: {
+    match: [
+      'subscribe to https://gitlab.com/acme/app/-/issues.atom?feed_token=glft-N2_jJ9mEJ1-sAzKW9Vay&state=opened',
+      'calendar: https://gitlab.com/dashboard/issues.ics?feed_token=glft-N2_jJ9mEJ1-sAzKW9Vay',
+    ],
+    ignore: [
+      'issues.atom?feed_token=glft-xxxxxxxxxxxxxxxxxxxx',
+      'issues.atom?feed_token=glft-N2_jJ9mE',
+      'issues.atom?feed_token={{ feed_token }}',
+    ],
+  },
+};
+
+export const gitlabFeatureFlagsClientToken: Detector = {
+  id: 'gitlab-feature-flags-client-token',
+  name: 'GitLab feature flags client token',
+  issuer: 'gitlab',
+  keywords: ['glffct-'],
+  pattern: gitlabPattern('glffct-', String.raw`[\w-]{20}`),
+  window: { after: 400 },
+  validate: validateLegacyOrRoutable,
+  entropy: 3,
+  // Reveals feature flag names and user lists only.
+  severity: 'low',
+  examples: {
+    match: [
+      'UNLEASH_INSTANCE_ID=glffct-HRPmhW2CMUtZymbpu7T5',
+      'unleash client config: { url: "https://gitlab.com/api/v4/feature_flags/unleash/42", instanceId: "glffct-HRPmhW2CMUtZymbpu7T5" }',
+    ],
+    ignore: [
+      'UNLEASH_INSTANCE_ID=glffct-xxxxxxxxxxxxxxxxxxxx',
+      'UNLEASH_INSTANCE_ID=glffct-HRPmhW2CMUtZymb',
+      'UNLEASH_INSTANCE_ID=glffct-HRPmhW2CMUtZymbpu7T5a',
+    ],
+  },
+};
+
+export const gitlabScimToken: Detector = {
+  id: 'gitlab-scim-token',
+  name: 'GitLab SCIM token',
+  issuer: 'gitlab',
+  keywords: ['glsoat-'],
+  pattern: gitlabPattern('glsoat-', String.raw`[\w-]{20}`),
+  window: { after: 400 },
+  validate: validateLegacyOrRoutable,
+  entropy: 3,
+  // Provisions and removes group members.
+  severity: 'critical',
+  examples: {
+    match: [
+      'Okta SCIM app, API token field: glsoat-Do_fKwcupEQHyFXduzkk',
+      'Authorization: Bearer glsoat-Do_fKwcupEQHyFXduzkk',
+    ],
+    ignore: [
+      'Authorization: Bearer glsoat-xxxxxxxxxxxxxxxxxxxx',
+      'Authorization: Bearer glsoat-Do_fKwcupEQ',
+      'Authorization: Bearer glsoat-<your-scim-token>',
+    ],
+  },
+};
+
+export const gitlabIncomingMailToken: Detector = {
+  id: 'gitlab-incoming-mail-token',
+  name: 'GitLab incoming mail token',
+  issuer: 'gitlab',
+  keywords: ['glimt-'],
+  // Also found inside Service Desk addresses: incoming+<project>-<id>-<token>-issue@…
+  pattern: gitlabPattern('glimt-', String.raw`[\w-]{25}`, String.raw`(?:(?![\w-])|(?=-(?:issue|merge-request)@))`),
+  window: { after: 400 },
+  validate: validateLegacyOrRoutable,
+  entropy: 3,
+  severity: 'medium',
+  examples: {
+    match: [
+      'send issues to incoming+acme-app-42-glimt-wTrfxgz73u3mM8iUBkg7eF4Bq-issue@incoming.gitlab.com',
+      'the service desk address contains glimt-wTrfxgz73u3mM8iUBkg7eF4Bq',
+    ],
+    ignore: [
+      'incoming+acme-app-42-glimt-xxxxxxxxxxxxxxxxxxxxxxxxx-issue@incoming.gitlab.com',
+      'incoming+acme-app-42-glimt-wTrfxgz73u3mM8iUBkg7-issue@incoming.gitlab.com',
+      'incoming mail tokens start with glimt-',
+    ],
+  },
+};
+
+export const gitlabAgentToken: Detector = {
+  id: 'gitlab-agent-token',
+  name: 'GitLab agent for Kubernetes token',
+  issuer: 'gitlab',
+  keywords: ['glagent-'],
+  pattern: gitlabPattern('glagent-', String.raw`[\w-]{50}`),
+  window: { after: 400 },
+  validate: validateLegacyOrRoutable,
+  entropy: 3,
+  severity: 'critical',
+  examples: {
+    match: [
+      'helm upgrade --install gitlab-agent gitlab/gitlab-agent --set config.token=glagent-qoPaOvGn-lzylyCRJq8UFHcWfQsjCsRrP_qsL3Zgm6vDBXEFmI',
+      'agent token: glagent-qoPaOvGn-lzylyCRJq8UFHcWfQsjCsRrP_qsL3Zgm6vDBXEFmI',
+    ],
+    ignore: [
+      '--set config.token=glagent-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      '--set config.token=glagent-qoPaOvGn-lzylyCRJq8UFHcWfQsjCs',
+      '--set config.token=${GITLAB_AGENT_TOKEN}',
+    ],
+  },
+};
+
+export const gitlabOauthAppSecret: Detector = {
+  id: 'gitlab-oauth-app-secret',
+  name: 'GitLab OAuth application secret',
+  issuer: 'gitlab',
+  keywords: ['gloas-'],
+  pattern: gitlabPattern('gloas-', String.raw`[\w-]{64}`),
+  window: { after: 400 },
+  validate: validateLegacyOrRoutable,
+  entropy: 3,
+  severity: 'high',
+  examples: {
+    match: [
+      'GITLAB_CLIENT_SECRET=gloas-7UNRqTM4u8HVaqLiTvt2asMBi2X0skYIRp1MUvp3_skWEf9UDNFsBPVTDe_82ret',
+      "gitlab_rails['omniauth_providers'] = [{ name: 'gitlab', app_secret: 'gloas-7UNRqTM4u8HVaqLiTvt2asMBi2X0skYIRp1MUvp3_skWEf9UDNFsBPVTDe_82ret' }]",
+    ],
+    ignore: [
+      'GITLAB_CLIENT_SECRET=gloas-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      'GITLAB_CLIENT_SECRET=gloas-7UNRqTM4u8HVaqLiTvt2asMBi2X0skYIRp1MUvp3',
+      'GITLAB_CLIENT_SECRET=gloas-7UNRqTM4u8HVaqLiTvt2asMBi2X0skYIRp1MUvp3_skWEf9UDNFsBPVTDe_82ret0',
+    ],
+  },
+};
+
+export const gitlabRunnerRegistrationToken: Detector = {
+  id: 'gitlab-runner-registration-token',
+  name: 'GitLab runner registration token',
+  issuer: 'gitlab',
+  keywords: ['GR1348941'],
+  pattern: /(?<![A-Za-z0-9_])(?<secret>GR1348941[\w-]{20})(?![\w-])/,
+  entropy: 3,
+  // Deprecated, but still registers runners that receive CI jobs and their secrets.
+  severity: 'high',
+  examples: {
+    match: [
+      'gitlab-runner register --non-interactive --url https://gitlab.com --registration-token GR1348941RFe5vx4A5PM-bogLSpai',
+      'REGISTRATION_TOKEN=GR1348941RFe5vx4A5PM-bogLSpai',
+    ],
+    ignore: [
+      'REGISTRATION_TOKEN=GR1348941XXXXXXXXXXXXXXXXXXXX',
+      'REGISTRATION_TOKEN=GR134894112312312312312312312',
+      'REGISTRATION_TOKEN=GR1348941RFe5vx4A5',
+    ],
+  },
+};
+
+export const gitlabDetectors: readonly Detector[] = [
+  gitlabPat,
+  gitlabPatRoutable,
+  gitlabRunnerToken,
+  gitlabCiJobToken,
+  gitlabPipelineTriggerToken,
+  gitlabDeployToken,
+  gitlabFeedToken,
+  gitlabFeatureFlagsClientToken,
+  gitlabScimToken,
+  gitlabIncomingMailToken,
+  gitlabAgentToken,
+  gitlabOauthAppSecret,
+  gitlabRunnerRegistrationToken,
+];
