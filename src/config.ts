@@ -9,6 +9,7 @@ const schema = z.object({
     .min(32, 'must be at least 32 characters (use e.g. `openssl rand -hex 32`)')
     .optional(),
   LEAKWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LEAKWATCH_RULES: z.string().optional(),
   LEAKWATCH_MAX_WINDOW_CHARS: z.coerce
     .number()
     .int()
@@ -22,6 +23,8 @@ export interface Config {
   fingerprintKey: string | undefined;
   logLevel: z.infer<typeof schema>['LEAKWATCH_LOG_LEVEL'];
   maxWindowChars: number;
+  /** Custom rule files (gitleaks TOML or leakwatch JSON/YAML). */
+  rulesFiles: string[];
 }
 
 /**
@@ -40,5 +43,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fingerprintKey: c.LEAKWATCH_FINGERPRINT_KEY,
     logLevel: c.LEAKWATCH_LOG_LEVEL,
     maxWindowChars: c.LEAKWATCH_MAX_WINDOW_CHARS,
+    rulesFiles: (c.LEAKWATCH_RULES ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
   };
 }

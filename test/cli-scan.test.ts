@@ -109,6 +109,23 @@ describe('leakwatch scan', () => {
   });
 });
 
+describe('leakwatch scan --rules', () => {
+  it('adds custom rules, and rejects an invalid rule file with exit 2 naming the rule', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lw-rules-'));
+    const good = join(dir, 'good.toml');
+    writeFileSync(good, '[[rules]]\nid = "acme"\nregex = "acme_([a-z0-9]{24})"\nkeywords = ["acme_"]\n');
+    const found = await run(['scan', '--rules', good, '--format', 'json', '-'], 'x acme_q2w3e4r5t6y7u8i9o0p1a2s3 y');
+    expect(found.code).toBe(1);
+    expect(JSON.parse(found.out[0]!)).toMatchObject({ detector: 'acme', issuer: 'custom' });
+
+    const bad = join(dir, 'bad.toml');
+    writeFileSync(bad, '[[rules]]\nid = "slow"\nregex = "(a|aa)+$"\n');
+    const rejected = await run(['scan', '--rules', bad, '-'], 'x');
+    expect(rejected.code).toBe(2);
+    expect(rejected.err.join('\n')).toMatch(/rules file .*bad\.toml: rule "slow": regex: pattern can backtrack/);
+  });
+});
+
 describe('leakwatch detectors', () => {
   it('lists detectors as JSON with capabilities', async () => {
     const { code, out } = await run(['detectors', '--format', 'json']);

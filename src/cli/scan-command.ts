@@ -5,6 +5,7 @@ import { ErrorCode, LeakwatchError } from '../core/errors.ts';
 import { loadConfig } from '../config.ts';
 import { loadFingerprintKey } from '../detection/fingerprint.ts';
 import { createScanner } from '../detection/scanner.ts';
+import { withCustomRules } from '../rules/load-rules.ts';
 import { selectDetectors } from './detector-selection.ts';
 import { LineIndex } from './line-index.ts';
 import { readInputs } from './scan-inputs.ts';
@@ -19,6 +20,7 @@ Options:
   --format text|json|sarif    output format (default text; json = JSON Lines, one finding per line)
   --detectors ID,ID           run only these detectors
   --exclude-detectors ID,ID   do not run these detectors
+  --rules FILE                add custom rules (gitleaks .toml, or leakwatch .json/.yaml); repeatable
   --show-secrets              print raw secrets (never do this in shared logs)
   -h, --help                  show this help
 
@@ -34,6 +36,7 @@ export function runScan(argv: readonly string[], io: CommandIo): number {
       format: { type: 'string', default: 'text' },
       detectors: { type: 'string' },
       'exclude-detectors': { type: 'string' },
+      rules: { type: 'string', multiple: true },
       'show-secrets': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -49,8 +52,10 @@ export function runScan(argv: readonly string[], io: CommandIo): number {
       `--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`,
     );
   }
-  const selected = selectDetectors(builtInDetectors, values.detectors, values['exclude-detectors']);
   const config = loadConfig(io.env);
+  const custom = withCustomRules(builtInDetectors, [...config.rulesFiles, ...(values.rules ?? [])]);
+  for (const warning of custom.warnings) io.stderr(`leakwatch: ${warning}`);
+  const selected = selectDetectors(custom.detectors, values.detectors, values['exclude-detectors']);
   const scanner = createScanner({
     detectors: selected,
     fingerprintKey: loadFingerprintKey(config.dataDir, config.fingerprintKey),

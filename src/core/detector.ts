@@ -9,6 +9,14 @@ export interface DetectorExamples {
   ignore: readonly string[];
 }
 
+/** Where a candidate was found, for checks that look beyond the secret itself (custom-rule allowlists). */
+export interface ValidationContext {
+  /** The whole text the pattern matched (may include the keyword and assignment). */
+  match: string;
+  /** The line of text the secret is on. */
+  line(): string;
+}
+
 /**
  * A second credential part that only makes sense next to the first (AWS secret
  * key beside its key id, a Twilio auth token beside its account SID).
@@ -44,6 +52,7 @@ export interface Detector {
   /**
    * Case-insensitive literals for the prefilter. Prefer the token's own prefix
    * (`xoxb-`); a keyword only lets text through to `pattern`, it never decides a match.
+   * Built-in detectors always have keywords; a custom rule without any runs over all text.
    */
   keywords: readonly string[];
   /**
@@ -51,13 +60,19 @@ export interface Detector {
    * needed: the engine compiles its own copy. Must not backtrack catastrophically.
    */
   pattern: RegExp;
+  /** For patterns without a `secret` group (custom rules): the numbered group holding the secret; 0 = whole match. */
+  secretGroup?: number;
   /** Characters before/after a keyword hit in which `pattern` is run. Defaults: 64 before, 256 after. */
   window?: { before?: number; after?: number };
   /**
    * Offline structure/checksum check. `false` or `0` rejects; a number in (0,1]
    * is a confidence (e.g. a checksum that is only reverse-engineered); `true` = 1.
    */
-  validate?: (secret: string, groups: Readonly<Record<string, string | undefined>>) => boolean | number;
+  validate?: (
+    secret: string,
+    groups: Readonly<Record<string, string | undefined>>,
+    context?: ValidationContext,
+  ) => boolean | number;
   /** Minimum Shannon entropy (bits per character) of the secret value. */
   entropy?: number;
   /** Parts that must be found near the primary match for the credential to be usable. */

@@ -45,6 +45,8 @@ const MAX_REGION_CHARS = 64 * 1024;
 interface CompiledDetector {
   detector: Detector;
   regex: RegExp;
+  /** Named `secret` group, or the numbered group holding the secret. */
+  secretGroup: 'secret' | number;
   before: number;
   after: number;
   keywords: readonly string[];
@@ -59,13 +61,14 @@ function compile(pattern: RegExp): RegExp {
 }
 
 function compileDetector(detector: Detector): CompiledDetector {
-  if (!/\(\?<secret>/.test(detector.pattern.source)) {
-    throw new Error(`detector ${detector.id}: pattern has no (?<secret>…) group`);
+  const named = /\(\?<secret>/.test(detector.pattern.source);
+  if (!named && detector.secretGroup === undefined) {
+    throw new Error(`detector ${detector.id}: pattern has no (?<secret>…) group and no secretGroup`);
   }
-  if (detector.keywords.length === 0) throw new Error(`detector ${detector.id}: needs at least one keyword`);
   return {
     detector,
     regex: compile(detector.pattern),
+    secretGroup: named ? 'secret' : detector.secretGroup!,
     before: detector.window?.before ?? DEFAULT_BEFORE,
     after: detector.window?.after ?? DEFAULT_AFTER,
     keywords: detector.keywords.map((k) => k.toLowerCase()),
@@ -131,7 +134,8 @@ export function createScanner(options: ScannerOptions): Scanner {
   const prefilter = new KeywordPrefilter([...keywordIndex.keys()]);
 
   function regionsFor(text: string, from: number, to: number, stats: ScanStats | undefined): Span[][] {
-    const regions: Span[][] = compiled.map(() => []);
+    // Detectors without keywords (custom rules only) run over the whole window.
+    const regions: Span[][] = compiled.map((c) => (c.keywords.length === 0 ? [{ start: from, end: to }] : []));
     prefilter.scan(
       text,
       (k, hit) => {
@@ -209,15 +213,18 @@ export function createScanner(options: ScannerOptions): Scanner {
           c.regex.lastIndex = 0;
           for (let m = c.regex.exec(slice); m !== null; m = c.regex.exec(slice)) {
             if (m[0].length === 0) c.regex.lastIndex++;
-            const span = m.indices?.groups?.secret;
-            const value = m.groups?.secret;
+            const group = c.secretGroup;
+            const span = typeof group === 'string' ? m.indices?.groups?.[group] : m.indices?.[group];
+            const value = typeof group === 'string' ? m.groups?.[group] : m[group];
             if (span === undefined || value === undefined || value.length === 0) continue;
             const start = region.start + span[0];
             const end = region.start + span[1];
             const key = `${d}:${start}:${end}`;
             if (matches.has(key)) continue;
             if (!isPlausible(value, detector.entropy ?? 0, !detector.skipPlaceholderFilter)) continue;
-            const verdict = detector.validate ? detector.validate(value, m.groups ?? {}) : true;
+            const verdict = detector.validate
+              ? detector.validate(value, m.groups ?? {}, { match: m[0], line: () => lineAround(text, start, end) })
+              : true;
             const confidence = verdict === true ? 1 : verdict === false ? 0 : verdict;
             if (!(confidence > 0)) continue;
             const parts = c.companions.length > 0 ? findCompanions(c, text, { start, end }) : [];
@@ -256,6 +263,12 @@ export function createScanner(options: ScannerOptions): Scanner {
       return sortByPosition(found);
     },
   };
+}
+
+function lineAround(text: string, start: number, end: number): string {
+  const from = text.lastIndexOf('\n', start - 1) + 1;
+  const newline = text.indexOf('\n', end);
+  return text.slice(from, newline === -1 ? text.length : newline);
 }
 
 function sortByPosition(matches: Match[]): Match[] {

@@ -182,3 +182,11 @@ describe('verification runner', () => {
     expect(seen).toHaveLength(0);
   });
 });
+
+describe('test harness', () => {
+  it('fails a request no handler answers (no test can reach a real vendor)', async () => {
+    const d = detector();
+    const result = await createVerificationRunner(policy()).verify(d, matchOf(d));
+    expect(result.liveness).toBe('unknown');
+  });
+});
