@@ -4,7 +4,13 @@
  * their exact character offsets (UTF-16 indices, as `scan()` reports them).
  */
 import { chatFiller, noiseMessage, noiseParagraph } from './noise.ts';
-import { assertChecksums, type Fragment, type PlantedSpan, TOKEN_FAMILIES, type TokenFamily } from './planted-tokens.ts';
+import {
+  assertChecksums,
+  type Fragment,
+  type PlantedSpan,
+  TOKEN_FAMILIES,
+  type TokenFamily,
+} from './planted-tokens.ts';
 import { Rng } from './rng.ts';
 
 export type { PlantedSpan } from './planted-tokens.ts';
@@ -30,10 +36,7 @@ export interface MessageCorpus {
 }
 
 /** Every planted family name, including companion parts (the AWS secret access key). */
-export const PLANTED_FAMILIES: readonly string[] = [
-  ...TOKEN_FAMILIES.map((f) => f.family),
-  'aws-secret-access-key',
-];
+export const PLANTED_FAMILIES: readonly string[] = [...TOKEN_FAMILIES.map((f) => f.family), 'aws-secret-access-key'];
 
 /** Families in a seed-dependent order, cycled so every family is planted before any repeats. */
 function familyCycle(rng: Rng): () => TokenFamily {

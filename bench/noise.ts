@@ -49,10 +49,31 @@ const SERVICES = [
   'export-worker',
 ];
 const ENVS = ['staging', 'prod', 'prod-eu', 'dev', 'qa', 'sandbox', 'canary', 'prod-us-east'];
-const CHANNELS = ['#ops-alerts', '#deploys', '#incident-4312', '#eng-platform', '#help-infra', '#security', '#data-eng'];
+const CHANNELS = [
+  '#ops-alerts',
+  '#deploys',
+  '#incident-4312',
+  '#eng-platform',
+  '#help-infra',
+  '#security',
+  '#data-eng',
+];
 const PROJECTS = ['SEC', 'OPS', 'PLAT', 'BILL', 'INFRA', 'DATA', 'WEB', 'MOB', 'CORE'];
 const REGIONS = ['us-east-1', 'eu-west-1', 'eu-central-1', 'ap-southeast-2', 'us-west-2'];
-const EMOJI = [':thumbsup:', ':eyes:', ':rocket:', ':white_check_mark:', ':fire:', '🙏', '👍', '🚀', '✅', '😅', '🎉', ''];
+const EMOJI = [
+  ':thumbsup:',
+  ':eyes:',
+  ':rocket:',
+  ':white_check_mark:',
+  ':fire:',
+  '🙏',
+  '👍',
+  '🚀',
+  '✅',
+  '😅',
+  '🎉',
+  '',
+];
 const ACKS = ['ok', 'thanks!', 'on it', 'sgtm', 'yep', 'ack', 'lgtm', 'nice', 'hmm', 'ugh', 'done', 'will do'];
 const ERRORS = [
   'ECONNRESET',
@@ -159,7 +180,8 @@ const SLOTS: Record<string, (rng: Rng) => string> = {
   line: (r) => String(r.range(3, 900)),
   word: (r) => r.pick(WORDS),
   word2: (r) => r.pick(WORDS),
-  branch: (r) => `${r.pick(['feat', 'fix', 'chore', 'hotfix'])}/${r.pick(PROJECTS).toLowerCase()}-${r.range(10, 9999)}-${r.pick(WORDS)}`,
+  branch: (r) =>
+    `${r.pick(['feat', 'fix', 'chore', 'hotfix'])}/${r.pick(PROJECTS).toLowerCase()}-${r.range(10, 9999)}-${r.pick(WORDS)}`,
   slackUser: (r) => `U${r.string(UPPER_ALNUM, r.range(8, 10))}`,
   slackChannel: (r) => `C${r.string(UPPER_ALNUM, r.range(8, 10))}`,
   permalink: (r) => `https://acme.slack.com/archives/C${r.string(UPPER_ALNUM, 10)}/p17${r.string('0123456789', 14)}`,
@@ -188,7 +210,7 @@ const CHAT = [
   'p99 latency on {svc} went from {ms}ms to {ms}ms after the {word} {emoji}',
   'who owns {svc}? the {word} dashboard shows {pct} errors since {time}',
   'I think it is the {word}, not the {word2}. {user2} saw the same thing last week',
-  "standup notes are in the doc: {gdoc}",
+  'standup notes are in the doc: {gdoc}',
   'merged {branch} into main ({sha7}), CI is green {emoji}',
   'anyone else getting `{err}` from {host}?',
   'moving this to {channel}, see {permalink}',
@@ -380,7 +402,9 @@ function ticketComment(rng: Rng): string {
 }
 
 function wikiSection(rng: Rng): string {
-  const parts = [`h2. ${rng.pick(WORDS)[0]!.toUpperCase()}${rng.pick(WORDS).slice(1)} ${rng.pick(['overview', 'runbook', 'FAQ', 'design'])}`];
+  const parts = [
+    `h2. ${rng.pick(WORDS)[0]!.toUpperCase()}${rng.pick(WORDS).slice(1)} ${rng.pick(['overview', 'runbook', 'FAQ', 'design'])}`,
+  ];
   parts.push(paragraph(rng, WIKI, rng.range(2, 5)));
   if (rng.chance(0.3)) parts.push(WIKI_TABLE_ROWS.map((row) => fill(rng, row)).join('\n'));
   if (rng.chance(0.4)) parts.push(`{code:yaml}\n${fillTrap(rng, rng.pick(CONFIGS))}\n{code}`);
@@ -434,4 +458,3 @@ export function noiseMessage(rng: Rng): string {
 export function chatFiller(rng: Rng): string {
   return fill(rng, rng.pick(CHAT));
 }
-

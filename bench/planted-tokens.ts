@@ -126,10 +126,27 @@ function slackWebhook(rng: Rng): string {
   return `https://hooks.slack.com/services/T${rng.string(UPPER_ALNUM, 10)}/B${rng.string(UPPER_ALNUM, 10)}/${rng.string(ALNUM, 24)}`;
 }
 
+/** An HS256 or RS256 JWT with a plausible payload and a signature of the right length for its algorithm. */
+function jwtToken(rng: Rng): string {
+  const rs = rng.chance(0.5);
+  const header = { alg: rs ? 'RS256' : 'HS256', typ: 'JWT' };
+  const iat = 1_767_000_000 + rng.int(10_000_000);
+  const payload = {
+    sub: `${hex(rng, 8)}-${hex(rng, 4)}`,
+    iss: 'https://auth.acme.io',
+    aud: rng.pick(['billing-api', 'reporting', 'checkout']),
+    iat,
+    exp: iat + 3600,
+  };
+  const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${encode(header)}.${encode(payload)}.${rng.string(BASE64URL, rs ? 342 : 43)}`;
+}
+
 /** A password people would actually choose when told to make it strong: mostly alphanumeric, a few symbols. */
 function strongPassword(rng: Rng): string {
   const chars = rng.string(ALNUM, rng.range(16, 24)).split('');
-  for (let i = rng.range(1, 3); i > 0; i--) chars[1 + rng.int(chars.length - 2)] = rng.pick(['!', '#', '%', '*', '+', '-', '_']);
+  for (let i = rng.range(1, 3); i > 0; i--)
+    chars[1 + rng.int(chars.length - 2)] = rng.pick(['!', '#', '%', '*', '+', '-', '_']);
   return chars.join('');
 }
 
@@ -177,10 +194,7 @@ export const TOKEN_FAMILIES: readonly TokenFamily[] = [
     'the bot token is $ if you want to test the app locally',
     'curl -H "Authorization: Bearer $" https://slack.com/api/auth.test',
   ]),
-  family('slack-user-token', slackUser, [
-    'I ran the export with my user token $, works fine',
-    'slack_user_token: "$"',
-  ]),
+  family('slack-user-token', slackUser, ['I ran the export with my user token $, works fine', 'slack_user_token: "$"']),
   family('slack-webhook', slackWebhook, [
     'alerts should post to $ (channel #ops-alerts)',
     'webhook_url: $',
@@ -194,7 +208,13 @@ export const TOKEN_FAMILIES: readonly TokenFamily[] = [
       const idPart: Token = { family: 'aws-access-key-id', value: id };
       const secretPart: Token = { family: 'aws-secret-access-key', value: secret };
       return rng.chance(0.5)
-        ? assemble(['[default]\naws_access_key_id = ', idPart, '\naws_secret_access_key = ', secretPart, '\nregion = eu-west-1'])
+        ? assemble([
+            '[default]\naws_access_key_id = ',
+            idPart,
+            '\naws_secret_access_key = ',
+            secretPart,
+            '\nregion = eu-west-1',
+          ])
         : assemble([
             'can someone check why the pipeline fails? I set AWS_ACCESS_KEY_ID=',
             idPart,
@@ -239,10 +259,7 @@ export const TOKEN_FAMILIES: readonly TokenFamily[] = [
     'SENDGRID_API_KEY=$',
     'mail is failing with 401, the key in the config is $',
   ]),
-  family('digitalocean-pat', (r) => `dop_v1_${hex(r, 64)}`, [
-    'doctl auth init -t $',
-    'DIGITALOCEAN_TOKEN=$',
-  ]),
+  family('digitalocean-pat', (r) => `dop_v1_${hex(r, 64)}`, ['doctl auth init -t $', 'DIGITALOCEAN_TOKEN=$']),
   family('postman-api-key', (r) => `PMAK-${hex(r, 24)}-${hex(r, 34)}`, [
     'x-api-key: $',
     'postman collection run uses POSTMAN_API_KEY=$',
@@ -255,14 +272,54 @@ export const TOKEN_FAMILIES: readonly TokenFamily[] = [
     'DOPPLER_TOKEN=$ doppler run -- npm start',
     'my doppler token is $ if you need to pull configs',
   ]),
-  family('buildkite-user-token', (r) => `bkua_${hex(r, 40)}`, [
-    'BUILDKITE_API_TOKEN=$',
-    'Authorization: Bearer $',
-  ]),
+  family('buildkite-user-token', (r) => `bkua_${hex(r, 40)}`, ['BUILDKITE_API_TOKEN=$', 'Authorization: Bearer $']),
   family('google-api-key', (r) => `AIzaSy${r.string(BASE64URL, 33)}`, [
     'maps key for the store locator: $',
     'GOOGLE_API_KEY=$',
     'https://generativelanguage.googleapis.com/v1/models?key=$',
+  ]),
+  family(
+    'slack-app-token',
+    (r) => `xapp-1-A${r.string(UPPER_ALNUM, 10)}-${r.string(DIGITS, 13)}-${hex(r, 64)}`,
+    ['SLACK_APP_TOKEN=$', 'socket mode wants the app-level token as well: $'],
+  ),
+  family('gitlab-runner-token', (r) => `glrt-${r.string(`${ALNUM}_-`, 20)}`, [
+    'gitlab-runner register --url https://gitlab.acme.io --token $',
+    'runner token for the arm64 pool: $',
+  ]),
+  family('circleci-personal-token', (r) => `CCIPAT_${r.string(ALNUM, 22)}_${hex(r, 40)}`, [
+    'CIRCLE_TOKEN=$',
+    'curl -H "Circle-Token: $" https://circleci.com/api/v2/me',
+  ]),
+  family('heroku-api-key', (r) => `HRKU-AA${r.string(`${ALNUM}_-`, 58)}`, [
+    'HEROKU_API_KEY=$',
+    'heroku auth:token gave me $',
+  ]),
+  family('jfrog-reference-token', (r) => `cmVmdGtuOjAxOj${r.string(ALNUM, 50)}`, [
+    'ARTIFACTORY_ACCESS_TOKEN=$',
+    'jf config add --access-token $',
+  ]),
+  family('sonar-user-token', (r) => `squ_${hex(r, 40)}`, [
+    'SONAR_TOKEN=$',
+    'mvn sonar:sonar -Dsonar.token=$',
+  ]),
+  family('terraform-cloud-token', (r) => `${r.string(ALNUM, 14)}.atlasv1.${r.string(ALNUM, 67)}`, [
+    'credentials "app.terraform.io" {\n  token = "$"\n}',
+    'TF_TOKEN_app_terraform_io=$',
+  ]),
+  family('google-oauth-client-secret', (r) => `GOCSPX-${r.string(`${ALNUM}_-`, 28)}`, [
+    'GOOGLE_CLIENT_SECRET=$',
+    '"client_secret": "$",',
+  ]),
+  family(
+    'azure-devops-pat',
+    (r) =>
+      `${r.string(ALNUM, 52)}JQQJ99B${r.pick([...'ABCDEFGHIJKL'])}${r.string(ALNUM, 8)}AAAAAAAAAZDO${r.string(ALNUM, 4)}`,
+    ['AZURE_DEVOPS_EXT_PAT=$', 'az devops login with PAT $ (90 days)'],
+  ),
+  family('jwt', jwtToken, [
+    'my session token from prod if you need to repro: $',
+    'Authorization: Bearer $',
   ]),
   family('private-key-rsa', (r) => pemFamilies(r, 0), PEM_FRAMES),
   family('private-key-pkcs8', (r) => pemFamilies(r, 1), PEM_FRAMES),
@@ -273,14 +330,10 @@ export const TOKEN_FAMILIES: readonly TokenFamily[] = [
     'admin login for the staging console: user ops-admin, password: $',
     '"password": "$"',
   ]),
-  family(
-    'postgres-credentials',
-    (r) => r.string(ALNUM, r.range(18, 28)),
-    [
-      'DATABASE_URL=postgres://billing_app:$@db-3.prod.internal.acme.io:5432/billing?sslmode=require',
-      'psql "postgresql://report_ro:$@10.20.4.17:5432/reporting"',
-    ],
-  ),
+  family('postgres-credentials', (r) => r.string(ALNUM, r.range(18, 28)), [
+    'DATABASE_URL=postgres://billing_app:$@db-3.prod.internal.acme.io:5432/billing?sslmode=require',
+    'psql "postgresql://report_ro:$@10.20.4.17:5432/reporting"',
+  ]),
 ];
 
 /**

@@ -115,7 +115,11 @@ function ed25519Key(rng: Rng): { pkcs8Pem: string; seed: Buffer; publicKey: Buff
   const key = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_HEADER, seed]), format: 'der', type: 'pkcs8' });
   const jwk = createPublicKey(key).export({ format: 'jwk' });
   if (typeof jwk.x !== 'string') throw new Error('ed25519 public key export failed');
-  return { pkcs8Pem: key.export({ type: 'pkcs8', format: 'pem' }).toString(), seed, publicKey: Buffer.from(jwk.x, 'base64url') };
+  return {
+    pkcs8Pem: key.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    seed,
+    publicKey: Buffer.from(jwk.x, 'base64url'),
+  };
 }
 
 export function ed25519Pkcs8Pem(rng: Rng): string {

@@ -10,7 +10,9 @@ function isCompletePkcs8(pem: string): boolean {
   if (body.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return false;
   const der = Buffer.from(body, 'base64');
   // SEQUENCE (0x30) with a two-byte long-form length (0x82) that covers exactly the rest of the buffer.
-  return der.length > 600 && der[0] === 0x30 && der[1] === 0x82 && ((der[2] ?? 0) << 8) + (der[3] ?? 0) + 4 === der.length;
+  return (
+    der.length > 600 && der[0] === 0x30 && der[1] === 0x82 && ((der[2] ?? 0) << 8) + (der[3] ?? 0) + 4 === der.length
+  );
 }
 
 /** Google Cloud / Maps / Gemini API keys: `AIza` + 35. Often unrestricted and billable. */
@@ -109,8 +111,7 @@ const SAMPLE_KEY_LINES = [
   'wHwExebBieePgJvg0eHZ7qXqOOAMnKT4Og1ptx5ZAoGAOU/JqhYUMcaV1CeLtKZo',
   'cs7v2Qz0rvmFU1a9bIlfpgMd2Mk7/bnJGSW1QV+n2cqYBkjulf9C5hoLSTJ8Jkdq',
   'Khf0dPHdCNkizBGNUh7ZM8TwDjjINrob9b+Em8h4fo251vptu2IYd/nm/MQcrNzE',
-  'zgjsvcdw7CadtiY7vTaVODE='
-
+  'zgjsvcdw7CadtiY7vTaVODE=',
 ];
 const SAMPLE_KEY = `-----BEGIN PRIVATE KEY-----\\n${SAMPLE_KEY_LINES.join('\\n')}\\n-----END PRIVATE KEY-----\\n`;
 // The same key with one line lost in the paste.
@@ -142,7 +143,7 @@ export const googleServiceAccountKey: Detector = {
       // user-managed (`…@<project>.iam`), default compute (`…@developer`) and App Engine (`…@appspot`) accounts
       pattern:
         /"client_email"\s{0,5}:\s{0,5}"(?<secret>[A-Za-z0-9._-]{1,100}@(?:[a-z0-9.:-]{1,100}\.iam|developer|appspot)\.gserviceaccount\.com)"/,
-      // The key sits between `client_email` and the fields after it in either order; 1.7–3.3 KB of PEM plus a few fields.
+      // Measured from the ends of the PEM: `client_email` is the next field, or a few fields before it when sorted.
       window: 1200,
     },
   ],
@@ -158,7 +159,10 @@ export const googleServiceAccountKey: Detector = {
     ],
     ignore: [
       '{"type": "service_account", "project_id": "my-project", "private_key_id": "abc123", "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEv...\\n-----END PRIVATE KEY-----\\n", "client_email": "sa@my-project.iam.gserviceaccount.com"}',
-      `{"type": "service_account", "project_id": "billing-exports-prod", "private_key": "${BROKEN_KEY}"}`,
+      // a line of the key was lost in the paste
+      `{"type": "service_account", "project_id": "billing-exports-prod", "private_key": "${BROKEN_KEY}", "client_email": "ci-exporter@billing-exports-prod.iam.gserviceaccount.com"}`,
+      // a PEM in some other vendor's JSON: no service-account email
+      `{"account": "acme-eu", "user": "LOADER", "private_key": "${SAMPLE_KEY}"}`,
       'set "type": "service_account" and paste the private_key from the downloaded JSON into the secret store',
     ],
   },

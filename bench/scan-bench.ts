@@ -1,0 +1,455 @@
+/**
+ * `npm run bench`: leakwatch's scanner against secretlint's recommended preset
+ * on the same reproducible corpus, in the same process and run.
+ *
+ * Shapes: one large text (default 20 MB) and many small messages (default
+ * 100,000). Reported per tool and shape: throughput, recall on the planted
+ * credentials, false positives on everything else, and leakwatch's speed-up.
+ * Results also go to bench/out/results.json. Exits 0 whether or not the
+ * targets are met: this is a measurement, not a test.
+ *
+ * Flags: --seed <n>  --bytes <n>  --messages <n>  --runs <n>  --budget <seconds>
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { lintSource } from '@secretlint/core';
+// A dependency of @secretlint/core (same hoisted copy), imported only to switch its profiler off.
+import { secretLintProfiler } from '@secretlint/profiler';
+import { creator as recommendedPreset } from '@secretlint/secretlint-rule-preset-recommend';
+import { detectors } from '../detectors/index.ts';
+import { createScanner } from '../src/detection/scanner.ts';
+import { redactSecret } from '../src/detection/redact.ts';
+import {
+  buildLargeText,
+  buildMessages,
+  DEFAULT_SEED,
+  PLANTED_FAMILIES,
+  type LargeCorpus,
+  type MessageCorpus,
+} from './corpus.ts';
+
+type Tool = 'leakwatch' | 'secretlint';
+type Shape = 'large-text' | 'messages';
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** One reported credential, normalised across tools. Never holds a raw value. */
+interface Finding {
+  doc: number;
+  rule: string;
+  /** Every span the finding covers (leakwatch: the match and its companion parts). */
+  spans: Span[];
+  /** Redacted value, safe to print. */
+  redacted: string;
+}
+
+interface Planted extends Span {
+  doc: number;
+  family: string;
+}
+
+interface Corpus {
+  shape: Shape;
+  docs: readonly string[];
+  bytes: number;
+  planted: readonly Planted[];
+}
+
+interface FalsePositive {
+  rule: string;
+  redacted: string;
+  /** A little surrounding text with the match itself replaced by its redacted form. */
+  context: string;
+}
+
+interface Measurement {
+  tool: Tool;
+  shape: Shape;
+  /** Part of the corpus the tool was run on (secretlint may get a prefix when slow). */
+  docs: number;
+  bytes: number;
+  prefix: boolean;
+  seconds: number;
+  mbPerSecond: number;
+  docsPerSecond: number;
+  planted: number;
+  found: number;
+  recall: number;
+  missed: { family: string; doc: number; start: number; value: string }[];
+  falsePositives: number;
+  falsePositivesByRule: Record<string, number>;
+  falsePositiveSamples: FalsePositive[];
+  foundByFamily: Record<string, { planted: number; found: number }>;
+}
+
+const MB = 1_000_000;
+const FINGERPRINT_KEY = 'leakwatch-bench-fingerprint-key-not-a-secret';
+// The secretlint CLI disables its profiler unless `--profile`; left on, it records performance marks per rule and
+// per source without bound, which slows secretlint down and would make the comparison unfair to it.
+secretLintProfiler.setEnabled(false);
+
+const SECRETLINT_CONFIG = {
+  rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommendedPreset }],
+};
+
+const { values: flags } = parseArgs({
+  options: {
+    seed: { type: 'string', default: String(DEFAULT_SEED) },
+    bytes: { type: 'string', default: String(20 * MB) },
+    messages: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '3' },
+    budget: { type: 'string', default: '180' },
+  },
+});
+const seed = Number(flags.seed);
+const targetBytes = Number(flags.bytes);
+const messageCount = Number(flags.messages);
+const runs = Math.max(1, Number(flags.runs));
+/** Wall time secretlint may spend per shape before it is measured on a prefix instead. */
+const budgetSeconds = Number(flags.budget);
+
+// ---------------------------------------------------------------- tools
+
+function leakwatchScanner(): (text: string, doc: number) => Finding[] {
+  const scanner = createScanner({ detectors, fingerprintKey: FINGERPRINT_KEY });
+  return (text, doc) =>
+    scanner.scan(text).map((m) => ({
+      doc,
+      rule: m.detectorId,
+      spans: [{ start: m.start, end: m.end }, ...m.parts.map((p) => ({ start: p.start, end: p.end }))],
+      redacted: m.redacted,
+    }));
+}
+
+async function secretlintScan(text: string, doc: number): Promise<Finding[]> {
+  const result = await lintSource({
+    source: { content: text, filePath: '/bench/corpus.txt', contentType: 'text' },
+    options: { config: SECRETLINT_CONFIG, maskSecrets: true, noPhysicFilePath: true },
+  });
+  return result.messages.map((m) => ({
+    doc,
+    rule: m.ruleId.replace('@secretlint/secretlint-rule-', ''),
+    spans: [{ start: m.range[0], end: m.range[1] }],
+    redacted: redactSecret(text.slice(m.range[0], m.range[1])),
+  }));
+}
+
+// ---------------------------------------------------------------- measuring
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function leakwatchRun(corpus: Corpus): { seconds: number; findings: Finding[] } {
+  const scan = leakwatchScanner();
+  const once = (): Finding[] => corpus.docs.flatMap((text, doc) => scan(text, doc));
+  once(); // warm-up: JIT, regex compilation, prefilter tables
+  const times: number[] = [];
+  let findings: Finding[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    findings = once();
+    times.push((performance.now() - started) / 1000);
+  }
+  return { seconds: median(times), findings };
+}
+
+async function secretlintOnce(docs: readonly string[]): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (let doc = 0; doc < docs.length; doc++) findings.push(...(await secretlintScan(docs[doc]!, doc)));
+  return findings;
+}
+
+/**
+ * secretlint on the whole corpus when that fits the budget, else on a prefix
+ * (rates are size-normalised, so they still compare). The warm-up doubles as
+ * the probe that decides.
+ */
+async function secretlintRun(corpus: Corpus): Promise<{ seconds: number; findings: Finding[]; corpus: Corpus }> {
+  const probe = prefixOf(corpus, 0.05);
+  const started = performance.now();
+  await secretlintOnce(probe.docs);
+  const projected = ((performance.now() - started) / 1000) * (corpus.bytes / Math.max(1, probe.bytes));
+  const measured = projected <= budgetSeconds ? corpus : prefixOf(corpus, budgetSeconds / projected);
+  const t0 = performance.now();
+  const findings = await secretlintOnce(measured.docs);
+  return { seconds: (performance.now() - t0) / 1000, findings, corpus: measured };
+}
+
+/** The first `fraction` of a corpus (by characters for one text, by count for messages). */
+function prefixOf(corpus: Corpus, fraction: number): Corpus {
+  if (fraction >= 1) return corpus;
+  if (corpus.docs.length === 1) {
+    const text = corpus.docs[0]!;
+    let end = Math.floor(text.length * fraction);
+    // Cut between paragraphs, never through a planted credential.
+    end = Math.max(text.lastIndexOf('\n\n', end), 0) + 2;
+    return {
+      ...corpus,
+      docs: [text.slice(0, end)],
+      bytes: Buffer.byteLength(text.slice(0, end)),
+      planted: corpus.planted.filter((p) => p.end <= end),
+    };
+  }
+  const count = Math.max(1, Math.floor(corpus.docs.length * fraction));
+  const docs = corpus.docs.slice(0, count);
+  return {
+    ...corpus,
+    docs,
+    bytes: docs.reduce((n, d) => n + Buffer.byteLength(d), 0),
+    planted: corpus.planted.filter((p) => p.doc < count),
+  };
+}
+
+// ---------------------------------------------------------------- scoring
+
+function overlaps(a: Span, b: Span): boolean {
+  return a.start < b.end && b.start < a.end;
+}
+
+function contextOf(text: string, span: Span, redacted: string): string {
+  const before = text.slice(Math.max(0, span.start - 32), span.start);
+  const after = text.slice(span.end, span.end + 32);
+  return `…${before}[${redacted}]${after}…`.replace(/\s+/g, ' ');
+}
+
+function score(
+  tool: Tool,
+  corpus: Corpus,
+  findings: readonly Finding[],
+  seconds: number,
+  prefix: boolean,
+): Measurement {
+  const plantedByDoc = new Map<number, Planted[]>();
+  for (const p of corpus.planted) plantedByDoc.set(p.doc, [...(plantedByDoc.get(p.doc) ?? []), p]);
+
+  const found = new Set<Planted>();
+  const falsePositives: Finding[] = [];
+  for (const f of findings) {
+    // Planted spans per document are few (≤ ~100 in the large text): a linear pass is fine.
+    const hits = (plantedByDoc.get(f.doc) ?? []).filter((p) => f.spans.some((s) => overlaps(s, p)));
+    for (const p of hits) found.add(p);
+    if (hits.length === 0) falsePositives.push(f);
+  }
+
+  const byRule: Record<string, number> = {};
+  for (const f of falsePositives) byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+  // First 20, at most 5 per rule, so one noisy rule does not hide the others.
+  const samples: FalsePositive[] = [];
+  const perRule = new Map<string, number>();
+  for (const f of falsePositives) {
+    if (samples.length >= 20) break;
+    const n = perRule.get(f.rule) ?? 0;
+    if (n >= 5) continue;
+    perRule.set(f.rule, n + 1);
+    samples.push({
+      rule: f.rule,
+      redacted: f.redacted,
+      context: contextOf(corpus.docs[f.doc]!, f.spans[0]!, f.redacted),
+    });
+  }
+
+  const foundByFamily: Record<string, { planted: number; found: number }> = {};
+  for (const p of corpus.planted) {
+    const entry = (foundByFamily[p.family] ??= { planted: 0, found: 0 });
+    entry.planted++;
+    if (found.has(p)) entry.found++;
+  }
+
+  return {
+    tool,
+    shape: corpus.shape,
+    docs: corpus.docs.length,
+    bytes: corpus.bytes,
+    prefix,
+    seconds,
+    mbPerSecond: corpus.bytes / MB / seconds,
+    docsPerSecond: corpus.docs.length / seconds,
+    planted: corpus.planted.length,
+    found: found.size,
+    recall: corpus.planted.length === 0 ? 1 : found.size / corpus.planted.length,
+    // Planted values are synthetic (generated for this run), so printing misses in full is safe and helps debugging.
+    missed: corpus.planted
+      .filter((p) => !found.has(p))
+      .map((p) => ({ family: p.family, doc: p.doc, start: p.start, value: corpus.docs[p.doc]!.slice(p.start, p.end) })),
+    falsePositives: falsePositives.length,
+    falsePositivesByRule: byRule,
+    falsePositiveSamples: samples,
+    foundByFamily,
+  };
+}
+
+// ---------------------------------------------------------------- report
+
+function fromLarge(large: LargeCorpus): Corpus {
+  return {
+    shape: 'large-text',
+    docs: [large.text],
+    bytes: large.bytes,
+    planted: large.planted.map((p) => ({ ...p, doc: 0 })),
+  };
+}
+
+function fromMessages(corpus: MessageCorpus): Corpus {
+  return {
+    shape: 'messages',
+    docs: corpus.messages,
+    bytes: corpus.bytes,
+    planted: corpus.planted.map((p) => ({ doc: p.message, family: p.family, start: p.start, end: p.end })),
+  };
+}
+
+function rate(m: Measurement): string {
+  return m.shape === 'large-text'
+    ? `${m.mbPerSecond.toFixed(1)} MB/s`
+    : `${Math.round(m.docsPerSecond).toLocaleString('en-US')} docs/s`;
+}
+
+function size(m: Measurement): string {
+  const mb = `${(m.bytes / MB).toFixed(1)} MB`;
+  return m.shape === 'large-text' ? mb : `${m.docs.toLocaleString('en-US')} msgs (${mb})`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+async function main(): Promise<void> {
+  console.log(
+    `leakwatch scan benchmark — node ${process.version}, seed ${seed}, ${detectors.length} detectors registered`,
+  );
+
+  let started = performance.now();
+  const large = fromLarge(buildLargeText(targetBytes, seed));
+  const messages = fromMessages(buildMessages(messageCount, seed));
+  console.log(
+    `corpus built in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+      `large text ${(large.bytes / MB).toFixed(1)} MB with ${large.planted.length} planted; ` +
+      `${messages.docs.length.toLocaleString('en-US')} messages (${(messages.bytes / MB).toFixed(1)} MB) with ${messages.planted.length} planted\n`,
+  );
+
+  const results: Measurement[] = [];
+  for (const corpus of [large, messages]) {
+    started = performance.now();
+    const lw = leakwatchRun(corpus);
+    results.push(score('leakwatch', corpus, lw.findings, lw.seconds, false));
+    const sl = await secretlintRun(corpus);
+    results.push(score('secretlint', sl.corpus, sl.findings, sl.seconds, sl.corpus !== corpus));
+    console.log(`measured ${corpus.shape} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  const get = (tool: Tool, shape: Shape): Measurement => results.find((r) => r.tool === tool && r.shape === shape)!;
+  const speedUp = (shape: Shape): number => {
+    const lw = get('leakwatch', shape);
+    const sl = get('secretlint', shape);
+    return shape === 'large-text' ? lw.mbPerSecond / sl.mbPerSecond : lw.docsPerSecond / sl.docsPerSecond;
+  };
+
+  const rows = [['tool', 'shape', 'measured on', 'time', 'throughput', 'recall', 'false pos.', 'speed-up']];
+  for (const m of results) {
+    rows.push([
+      m.tool,
+      m.shape,
+      `${size(m)}${m.prefix ? ' (prefix)' : ''}`,
+      `${m.seconds.toFixed(3)} s`,
+      rate(m),
+      `${m.found}/${m.planted} (${(m.recall * 100).toFixed(1)}%)`,
+      String(m.falsePositives),
+      m.tool === 'leakwatch' ? `${speedUp(m.shape).toFixed(1)}×` : '',
+    ]);
+  }
+  console.log(`\n${table(rows)}`);
+  if (results.some((m) => m.prefix)) {
+    console.log(
+      '(prefix: secretlint would exceed the time budget on the whole shape; its rates come from the first part of the same corpus.)',
+    );
+  }
+
+  const familyRows = [['planted family', 'planted', 'leakwatch', 'secretlint']];
+  for (const family of PLANTED_FAMILIES) {
+    const count = (tool: Tool, key: 'planted' | 'found'): number =>
+      (['large-text', 'messages'] as const).reduce((n, s) => n + (get(tool, s).foundByFamily[family]?.[key] ?? 0), 0);
+    familyRows.push([
+      family,
+      String(count('leakwatch', 'planted')),
+      String(count('leakwatch', 'found')),
+      `${count('secretlint', 'found')}/${count('secretlint', 'planted')}`,
+    ]);
+  }
+  console.log(`\nrecall by family (both shapes):\n${table(familyRows)}`);
+
+  for (const m of results) {
+    if (m.missed.length > 0) {
+      console.log(`\n${m.tool} missed on ${m.shape} (synthetic values):`);
+      for (const miss of m.missed.slice(0, 40))
+        console.log(`  ${miss.family} doc ${miss.doc} @${miss.start}: ${JSON.stringify(miss.value)}`);
+      if (m.missed.length > 40) console.log(`  … ${m.missed.length - 40} more`);
+    }
+    if (m.falsePositives > 0) {
+      const rules = Object.entries(m.falsePositivesByRule)
+        .sort((a, b) => b[1] - a[1])
+        .map(([rule, n]) => `${rule} ${n}`)
+        .join(', ');
+      console.log(`\n${m.tool} false positives on ${m.shape}: ${m.falsePositives} (${rules})`);
+      for (const fp of m.falsePositiveSamples) console.log(`  ${fp.rule}: ${fp.context}`);
+    }
+  }
+
+  const targets = {
+    zeroFalsePositives: results.filter((m) => m.tool === 'leakwatch').every((m) => m.falsePositives === 0),
+    allPlantedFound: results.filter((m) => m.tool === 'leakwatch').every((m) => m.found === m.planted),
+    tenTimesSecretlintLargeText: speedUp('large-text') >= 10,
+    tenTimesSecretlintMessages: speedUp('messages') >= 10,
+  };
+  console.log('\ntargets:');
+  console.log(`  zero false positives          ${targets.zeroFalsePositives ? 'MET' : 'NOT MET'}`);
+  console.log(`  every planted token found     ${targets.allPlantedFound ? 'MET' : 'NOT MET'}`);
+  console.log(
+    `  ≥ 10× secretlint, large text  ${targets.tenTimesSecretlintLargeText ? 'MET' : 'NOT MET'} (${speedUp('large-text').toFixed(1)}×)`,
+  );
+  console.log(
+    `  ≥ 10× secretlint, messages    ${targets.tenTimesSecretlintMessages ? 'MET' : 'NOT MET'} (${speedUp('messages').toFixed(1)}×)`,
+  );
+
+  const out = join(dirname(fileURLToPath(import.meta.url)), 'out', 'results.json');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        seed,
+        runs,
+        detectors: detectors.map((d) => d.id),
+        corpus: {
+          largeText: { bytes: large.bytes, planted: large.planted.length },
+          messages: { count: messages.docs.length, bytes: messages.bytes, planted: messages.planted.length },
+        },
+        results,
+        speedUp: { largeText: speedUp('large-text'), messages: speedUp('messages') },
+        targets,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  console.log(`\nresults written to ${out}`);
+}
+
+await main();

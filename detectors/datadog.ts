@@ -1,0 +1,116 @@
+import type { Detector } from '../src/core/detector.ts';
+import type { VerificationResult, Verifier } from '../src/core/verification.ts';
+import { httpVerifier } from '../src/verification/http-verifier.ts';
+import { secretText } from '../src/verification/sensitive.ts';
+
+/**
+ * Runs the same read-only check against each regional API host of a vendor in
+ * turn (Datadog sites, New Relic US/EU, Mailgun US/EU…): a key is only known on
+ * its own region, so one region's 401/403 proves nothing. Live as soon as one
+ * region says live; dead only when every region says dead; otherwise unknown.
+ * Fixtures are the first region's (every region answers in the same shape).
+ *
+ * @example inRegions(['api.datadoghq.com', 'api.datadoghq.eu'].map((host) => httpVerifier({ hosts: [host], … })))
+ */
+export function inRegions(verifiers: readonly Verifier[]): Verifier {
+  const first = verifiers[0];
+  if (first === undefined) throw new Error('inRegions needs at least one verifier');
+  return {
+    hosts: [...new Set(verifiers.flatMap((v) => v.hosts))],
+    fixtures: first.fixtures,
+    async check(secret, ctx): Promise<VerificationResult> {
+      let unknown: VerificationResult | undefined;
+      for (const verifier of verifiers) {
+        const result = await verifier.check(secret, ctx);
+        if (result.liveness === 'live') return result;
+        if (result.liveness !== 'dead') unknown ??= result;
+      }
+      return unknown ?? { liveness: 'dead' };
+    },
+  };
+}
+
+/** Datadog sites (US1, US3, US5, EU1, AP1, AP2, US1-FED): an API key is only valid on its own site. */
+const DATADOG_API_HOSTS = [
+  'api.datadoghq.com',
+  'api.us3.datadoghq.com',
+  'api.us5.datadoghq.com',
+  'api.datadoghq.eu',
+  'api.ap1.datadoghq.com',
+  'api.ap2.datadoghq.com',
+  'api.ddog-gov.com',
+];
+
+/**
+ * API keys: 32 lowercase hex with no prefix, so only next to a Datadog name
+ * (`DD_API_KEY=`, `datadog_api_key:`, `DD-API-KEY:` header). They submit
+ * metrics, logs and events; paired with an application key they read everything.
+ */
+export const datadogApiKey: Detector = {
+  id: 'datadog-api-key',
+  name: 'Datadog API key',
+  issuer: 'datadog',
+  keywords: ['datadog', 'dd_api', 'dd-api'],
+  pattern:
+    /(?:datadog[\w\s.:'"{-]{0,30}?(?:api|client)[ _.-]{0,3}key|(?<![A-Za-z0-9])dd[_-]api[_-]?key)[\w-]{0,4}?\W{1,6}(?<secret>[0-9a-f]{32})(?![0-9A-Za-z])/i,
+  entropy: 3,
+  severity: 'medium',
+  // GET /api/v1/validate is Datadog's documented key check: 200 {"valid":true}, 403 for an unknown key.
+  verify: inRegions(
+    DATADOG_API_HOSTS.map((host) =>
+      httpVerifier({
+        hosts: [host],
+        request: (secret) => ({ url: `https://${host}/api/v1/validate`, headers: { 'dd-api-key': secret } }),
+        confirm: (response) => (response.body as { valid?: unknown } | null)?.valid === true,
+        facts: () => ({ details: { site: host.replace(/^api\./, '') } }),
+        fixtures: {
+          live: { status: 200, headers: { 'content-type': 'application/json' }, body: { valid: true } },
+          dead: { status: 403, headers: { 'content-type': 'application/json' }, body: { errors: ['Forbidden'] } },
+        },
+      }),
+    ),
+  ),
+  examples: {
+    match: [
+      'agent install one-liner from the runbook: DD_API_KEY=ba66ff44daeeaada731e4d1b1e036e28 DD_SITE="datadoghq.eu" bash -c "$(curl -L https://install.datadoghq.com/scripts/install_script_agent7.sh)"',
+      'curl -X GET "https://api.datadoghq.com/api/v1/validate" -H "DD-API-KEY: 0f30157107e817facb872bcdb39b46f1"',
+      'helm values:\n  datadog:\n    apiKey: 7e5012123662d24c206e862d58e1c6a4\n    site: us5.datadoghq.com',
+    ],
+    ignore: [
+      'DD_API_KEY=<your-datadog-api-key>',
+      // 31 hex: truncated
+      'DD_API_KEY=ba66ff44daeeaada731e4d1b1e036e2',
+      // a commit hash next to the word, not a key
+      'datadog api key rotation landed in 6301ca252628752bb475629d14122613e33d469e',
+      'DD_API_KEY=00000000000000000000000000000000',
+    ],
+  },
+};
+
+/** Application keys: 40 lowercase hex, used with an API key; they carry the creating user's permissions. */
+export const datadogAppKey: Detector = {
+  id: 'datadog-app-key',
+  name: 'Datadog application key',
+  issuer: 'datadog',
+  keywords: ['datadog', 'dd_app', 'dd-app'],
+  pattern:
+    /(?:datadog[\w\s.:'"{-]{0,30}?app(?:lication)?[ _.-]{0,3}key|(?<![A-Za-z0-9])dd[_-]app(?:lication)?[_-]?key)[\w-]{0,4}?\W{1,6}(?<secret>[0-9a-f]{40})(?![0-9A-Za-z])/i,
+  entropy: 3,
+  severity: 'high',
+  examples: {
+    match: [
+      'export DD_API_KEY=08da09e59146a60df2d740f93a02f7f4\nexport DD_APP_KEY=6301ca252628752bb475629d14122613e33d469e',
+      'provider "datadog" {\n  app_key = "79e1d686dd567bdf477c58219514c372d9da821f"\n}',
+      'curl -H "DD-APPLICATION-KEY: 024d0b4e0925f47213ec26627e3db660dc822d37" https://api.datadoghq.com/api/v1/monitor',
+    ],
+    ignore: [
+      'DD_APP_KEY=${DATADOG_APP_KEY}',
+      'DD_APPLICATION_KEY=0000000000000000000000000000000000000000',
+      // 32 hex is an API key, not an application key
+      'DD_APP_KEY=08da09e59146a60df2d740f93a02f7f4',
+      'datadog app key rotation done, see 79e1d686dd567bdf477c58219514c372d9da821f',
+    ],
+  },
+};
+
+export const datadogDetectors: readonly Detector[] = [datadogApiKey, datadogAppKey];
