@@ -6,7 +6,7 @@
  * sample, a placeholder, a public (non-secret) key or an identifier: any finding
  * in this text is a false positive.
  */
-import { ALNUM, BASE64URL, HEX, type Rng, UPPER_ALNUM } from './rng.ts';
+import { ALNUM, BASE32, BASE64URL, HEX, LOWER_ALNUM, type Rng, UPPER_ALNUM } from './rng.ts';
 
 const USERS = [
   'alice',
@@ -334,6 +334,14 @@ const TRAPS = [
   'API_KEY_NAME=billing-prod\nAPI_KEY_HEADER=X-Api-Key',
   'publicKey: "{b64_32}"',
   'csrf_token is rotated per session, see {ticket}',
+  // Slack's own oauth.v2.access documentation example, pasted while debugging an install flow.
+  'the install returns {"ok": true, "access_token": "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy", "token_type": "bot", "bot_user_id": "U0KRQLJ9H", "app_id": "A0KRD7HC3"} like in the docs',
+  'aws docs use AKIAI44QH8DHBEXAMPLE / je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY in the SigV4 examples',
+  'join the bridge: https://acme.zoom.us/j/{zoomId}?pwd={alnum32}',
+  'download link (expires in 1h): https://acme-exports.s3.{region}.amazonaws.com/reports/{uuid}.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIA{akiaBody}%2F20250514%2F{region}%2Fs3%2Faws4_request&X-Amz-Date=20250514T101500Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host&X-Amz-Signature={sha256}',
+  'SENTRY_DSN=https://{md5}@o{num}.ingest.sentry.io/{num}',
+  'ED25519 key fingerprint is SHA256:{fingerprint}. Are you sure you want to continue connecting (yes/no)?',
+  'oauth client_id: {clientId}.apps.googleusercontent.com (public, the secret is in Vault)',
 ];
 
 /** Fresh random filler for the placeholders only TRAPS and CONFIGS use. */
@@ -343,6 +351,11 @@ function fillTrap(rng: Rng, template: string): string {
     .replace('{hex19}', () => hex(rng, 19))
     .replace('{b64_32}', () => base64(rng, 32))
     .replace('{b64_64}', () => base64(rng, 64))
+    .replace('{alnum32}', () => rng.string(ALNUM, 32))
+    .replace('{zoomId}', () => rng.string('0123456789', 11))
+    .replace('{akiaBody}', () => rng.string(BASE32, 16))
+    .replace('{fingerprint}', () => base64(rng, 32).replace(/=+$/, ''))
+    .replace('{clientId}', () => `${rng.string('0123456789', 12)}-${rng.string(LOWER_ALNUM, 32)}`)
     .replace('{cursor}', () =>
       Buffer.from(`${rng.pick(['user', 'channel', 'team'])}:${rng.pick(['U', 'C', 'T'])}${rng.string(UPPER_ALNUM, 10)}`)
         .toString('base64')
@@ -366,7 +379,7 @@ function pemBlock(label: string, body: string): string {
 
 /** Big opaque blobs: inline images, certificates, public keys. High entropy, not secret. */
 function blob(rng: Rng, maxBytes: number): string {
-  switch (rng.int(5)) {
+  switch (rng.int(6)) {
     case 0:
       return `![screenshot.png](data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA${base64(rng, rng.range(120, maxBytes))})`;
     case 1:
@@ -375,6 +388,8 @@ function blob(rng: Rng, maxBytes: number): string {
       return `here is the server cert:\n${pemBlock('CERTIFICATE', `MII${base64(rng, rng.range(600, 1200))}`)}`;
     case 3:
       return `public key for the SFTP allowlist:\n${pemBlock('PUBLIC KEY', `MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA${base64(rng, 256)}IDAQAB`)}`;
+    case 4:
+      return `my signing key, please import:\n${pemBlock('PGP PUBLIC KEY BLOCK', `mQINBG${base64(rng, rng.range(400, 900))}`)}`;
     default:
       return `add this to authorized_keys: ${sshPublicKey(rng)}`;
   }

@@ -126,6 +126,15 @@ function slackWebhook(rng: Rng): string {
   return `https://hooks.slack.com/services/T${rng.string(UPPER_ALNUM, 10)}/B${rng.string(UPPER_ALNUM, 10)}/${rng.string(ALNUM, 24)}`;
 }
 
+/** base64 of `reftkn:01:<expiry>:<27 random>` (48 bytes, so 64 chars); redrawn until the base64 is alphanumeric. */
+function jfrogReferenceToken(rng: Rng): string {
+  for (;;) {
+    const expiry = 1_767_000_000 + rng.int(100_000_000);
+    const token = Buffer.from(`reftkn:01:${expiry}:${rng.string(ALNUM, 27)}`).toString('base64');
+    if (/^[A-Za-z0-9]+$/.test(token)) return token;
+  }
+}
+
 /** An HS256 or RS256 JWT with a plausible payload and a signature of the right length for its algorithm. */
 function jwtToken(rng: Rng): string {
   const rs = rng.chance(0.5);
@@ -278,11 +287,10 @@ export const TOKEN_FAMILIES: readonly TokenFamily[] = [
     'GOOGLE_API_KEY=$',
     'https://generativelanguage.googleapis.com/v1/models?key=$',
   ]),
-  family(
-    'slack-app-token',
-    (r) => `xapp-1-A${r.string(UPPER_ALNUM, 10)}-${r.string(DIGITS, 13)}-${hex(r, 64)}`,
-    ['SLACK_APP_TOKEN=$', 'socket mode wants the app-level token as well: $'],
-  ),
+  family('slack-app-token', (r) => `xapp-1-A${r.string(UPPER_ALNUM, 10)}-${r.string(DIGITS, 13)}-${hex(r, 64)}`, [
+    'SLACK_APP_TOKEN=$',
+    'socket mode wants the app-level token as well: $',
+  ]),
   family('gitlab-runner-token', (r) => `glrt-${r.string(`${ALNUM}_-`, 20)}`, [
     'gitlab-runner register --url https://gitlab.acme.io --token $',
     'runner token for the arm64 pool: $',
@@ -295,14 +303,11 @@ export const TOKEN_FAMILIES: readonly TokenFamily[] = [
     'HEROKU_API_KEY=$',
     'heroku auth:token gave me $',
   ]),
-  family('jfrog-reference-token', (r) => `cmVmdGtuOjAxOj${r.string(ALNUM, 50)}`, [
+  family('jfrog-reference-token', jfrogReferenceToken, [
     'ARTIFACTORY_ACCESS_TOKEN=$',
     'jf config add --access-token $',
   ]),
-  family('sonar-user-token', (r) => `squ_${hex(r, 40)}`, [
-    'SONAR_TOKEN=$',
-    'mvn sonar:sonar -Dsonar.token=$',
-  ]),
+  family('sonar-user-token', (r) => `squ_${hex(r, 40)}`, ['SONAR_TOKEN=$', 'mvn sonar:sonar -Dsonar.token=$']),
   family('terraform-cloud-token', (r) => `${r.string(ALNUM, 14)}.atlasv1.${r.string(ALNUM, 67)}`, [
     'credentials "app.terraform.io" {\n  token = "$"\n}',
     'TF_TOKEN_app_terraform_io=$',
@@ -317,10 +322,7 @@ export const TOKEN_FAMILIES: readonly TokenFamily[] = [
       `${r.string(ALNUM, 52)}JQQJ99B${r.pick([...'ABCDEFGHIJKL'])}${r.string(ALNUM, 8)}AAAAAAAAAZDO${r.string(ALNUM, 4)}`,
     ['AZURE_DEVOPS_EXT_PAT=$', 'az devops login with PAT $ (90 days)'],
   ),
-  family('jwt', jwtToken, [
-    'my session token from prod if you need to repro: $',
-    'Authorization: Bearer $',
-  ]),
+  family('jwt', jwtToken, ['my session token from prod if you need to repro: $', 'Authorization: Bearer $']),
   family('private-key-rsa', (r) => pemFamilies(r, 0), PEM_FRAMES),
   family('private-key-pkcs8', (r) => pemFamilies(r, 1), PEM_FRAMES),
   family('private-key-openssh', (r) => pemFamilies(r, 2), PEM_FRAMES),

@@ -1,4 +1,5 @@
 import type { Detector } from '../src/core/detector.ts';
+import { awsStsVerifier } from '../src/verification/aws-sts.ts';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -70,6 +71,8 @@ export const awsAccessKey: Detector = {
       'AWS_ACCESS_KEY_ID=AKIAXXXXXXXXXXXXXXXX AWS_SECRET_ACCESS_KEY=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',
     ],
   },
+  // sts:GetCallerIdentity needs no permission and changes nothing; canaries are filtered before it.
+  verify: awsStsVerifier('secret access key'),
 };
 
 /**

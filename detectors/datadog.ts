@@ -1,7 +1,6 @@
 import type { Detector } from '../src/core/detector.ts';
 import type { VerificationResult, Verifier } from '../src/core/verification.ts';
 import { httpVerifier } from '../src/verification/http-verifier.ts';
-import { secretText } from '../src/verification/sensitive.ts';
 
 /**
  * Runs the same read-only check against each regional API host of a vendor in

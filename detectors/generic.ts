@@ -172,17 +172,33 @@ export function genericValueScore(raw: string, kind: ValueKind, quoted: boolean)
 // Pattern building blocks (regex source strings; \x60 is a backtick)
 
 const QUOTE = String.raw`["'\x60]`;
-const VALUE_CHAR = String.raw`[^\s"'\x60<>\\&]`;
-/** Sentence punctuation is not part of an unquoted value; inside quotes it is. */
+/** A value character; `&` only when it does not start the next query parameter (`&format=json`). */
+const VALUE_UNIT = String.raw`(?:[^\s"'\x60<>\\&]|&(?![\w.-]{1,40}=))`;
+/** Sentence punctuation is not part of an unquoted value; before a closing quote it is. */
 const TRAIL = String.raw`[.,;:)\]}]`;
 const LAST_CHAR = String.raw`[^\s"'\x60<>\\&.,;:)\]}]`;
 
-/** The value: 8/10–150 chars, optionally quoted, ending at a quote, whitespace or trailing punctuation. */
+/**
+ * The value, 8/10–150 chars, optionally quoted. The pattern never requires what
+ * follows the value (that would make every failed attempt backtrack through
+ * it); `close`, `tail` and `next` record it and `valueEnds` checks it.
+ */
 function valueSource(min: number): string {
   return (
-    String.raw`(?<q>["'\x60]?)(?<secret>${VALUE_CHAR}{${min - 1},149}(?:${LAST_CHAR}|${TRAIL}(?=${QUOTE})))\k<q>` +
-    String.raw`(?:(?<=["'\x60])|(?=${TRAIL}{0,3}(?:[\s"'\x60<>\\&|]|$)))`
+    String.raw`(?<q>["'\x60]?)(?<secret>${VALUE_UNIT}{${min - 1},149}(?:${LAST_CHAR}|${TRAIL}(?=${QUOTE})))` +
+    String.raw`(?<close>["'\x60]?)(?<tail>${TRAIL}{0,3})(?=(?<next>[\s\S]?))`
   );
+}
+
+type Groups = Readonly<Record<string, string | undefined>>;
+
+/** A quoted value must end at its closing quote; an unquoted one at whitespace, a quote, markup or the end. */
+function valueEnds(groups: Groups): boolean {
+  const q = groups.q ?? '';
+  if (q !== '') return groups.close === q;
+  if ((groups.close ?? '') !== '') return true;
+  const next = groups.next ?? '';
+  return next === '' || /[\s"'\x60<>\\&|]/.test(next);
 }
 
 /** `=`, `:`, `:=`, `=>`, `->`, `==`, `>` (XML), `|` (tables), or prose `is` / `was`. */
@@ -215,7 +231,9 @@ export const genericPassword: Detector = {
   keywords: ['pass', 'pw'],
   pattern: assignmentPattern(PASSWORD_NAME, 8),
   validate: (secret, groups) =>
-    suffixAllowed(groups.suffix, /token|secret|key/i) && genericValueScore(secret, 'password', Boolean(groups.q)),
+    valueEnds(groups) &&
+    suffixAllowed(groups.suffix, /token|secret|key/i) &&
+    genericValueScore(secret, 'password', Boolean(groups.q)),
   entropy: 3.0,
   generic: true,
   severity: 'medium',
@@ -253,7 +271,7 @@ export const genericApiKey: Detector = {
   keywords: ['key', 'secret', 'cred'],
   pattern: assignmentPattern(API_KEY_NAME, 10),
   validate: (secret, groups) =>
-    suffixAllowed(groups.suffix, /token|pass|pwd/i) && genericValueScore(secret, 'token', Boolean(groups.q)),
+    valueEnds(groups) && suffixAllowed(groups.suffix, /token|pass|pwd/i) && genericValueScore(secret, 'token', Boolean(groups.q)),
   entropy: 3.5,
   generic: true,
   severity: 'medium',
@@ -291,7 +309,7 @@ export const genericToken: Detector = {
   keywords: ['token'],
   pattern: assignmentPattern(TOKEN_NAME, 10),
   validate: (secret, groups) =>
-    suffixAllowed(groups.suffix, /pass|pwd/i) && genericValueScore(secret, 'token', Boolean(groups.q)),
+    valueEnds(groups) && suffixAllowed(groups.suffix, /pass|pwd/i) && genericValueScore(secret, 'token', Boolean(groups.q)),
   entropy: 3.5,
   generic: true,
   severity: 'medium',
@@ -397,23 +415,24 @@ export const genericBasicAuth: Detector = {
   },
 };
 
-/** `--password X`, `mysql -p'X'`, `sshpass -p X`, `docker login -p X`, `curl -u user:X`. */
+/** `--password X`, `mysql -u root -p'X'`, `sshpass -p X`, `docker login -u bot -p X`, `curl -u user:X`. */
 const CLI_LEAD = [
   String.raw`(?<![\w-])--[a-z-]{0,24}?pass(?:word|wd|phrase)?\s{1,3}`,
-  String.raw`\b(?:mysql(?:dump|admin|import|sh)?|mariadb(?:-dump|-admin)?)\b[^\n]{0,120}?\s-p(?=\S)`,
+  // mysql -u root -pX / docker login -u bot -p X: `-p` right after `-u <user>` (no unbounded context scan)
+  String.raw`(?<![\w-])-u\s?[^\s-]\S{0,63}\s{1,3}-p(?:\s{1,3}|(?=\S))`,
   String.raw`\bsshpass\s{1,3}-p\s{1,3}`,
-  String.raw`\blogin\b[^\n]{0,120}?\s-p\s{1,3}`,
-  String.raw`\bcurl\b[^\n]{0,200}?\s(?:-u|--user)\s{1,3}["']?[^\s:'"]{1,64}:`,
+  // curl -u user:X, --user user:X
+  String.raw`(?<![\w-])(?:-u|--user)\s{1,3}["']?[^\s:'"-][^\s:'"]{0,63}:`,
 ].join('|');
 
 export const genericCliPassword: Detector = {
   id: 'generic-cli-password',
   name: 'Password on a command line',
   issuer: 'generic',
-  keywords: ['pass', 'mysql', 'mariadb', 'login', 'curl'],
+  keywords: ['pass', '-u'],
   pattern: new RegExp(`(?:${CLI_LEAD})${valueSource(8)}`, 'i'),
   window: { before: 64, after: 480 },
-  validate: (secret, groups) => genericValueScore(secret, 'password', Boolean(groups.q)),
+  validate: (secret, groups) => valueEnds(groups) && genericValueScore(secret, 'password', Boolean(groups.q)),
   entropy: 3.0,
   generic: true,
   severity: 'medium',
