@@ -159,16 +159,16 @@ function strongPassword(rng: Rng): string {
   return chars.join('');
 }
 
-const pemFamilies = (rng: Rng, kind: number): string => {
+function privateKeyPem(rng: Rng, kind: 'rsa' | 'pkcs8' | 'openssh'): string {
   switch (kind) {
-    case 0:
+    case 'rsa':
       return rsaPrivateKeyPem(rng, 'pkcs1').trimEnd();
-    case 1:
+    case 'pkcs8':
       return (rng.chance(0.5) ? rsaPrivateKeyPem(rng, 'pkcs8') : ed25519Pkcs8Pem(rng)).trimEnd();
-    default:
+    case 'openssh':
       return opensshEd25519Pem(rng, `deploy@${rng.pick(['ci-runner', 'bastion', 'build-07'])}`).trimEnd();
   }
-};
+}
 
 const PEM_FRAMES = [
   'here is the deploy key for the new runner, please add it to the secret store and delete this message:\n$\nthanks!',
@@ -323,9 +323,9 @@ export const TOKEN_FAMILIES: readonly TokenFamily[] = [
     ['AZURE_DEVOPS_EXT_PAT=$', 'az devops login with PAT $ (90 days)'],
   ),
   family('jwt', jwtToken, ['my session token from prod if you need to repro: $', 'Authorization: Bearer $']),
-  family('private-key-rsa', (r) => pemFamilies(r, 0), PEM_FRAMES),
-  family('private-key-pkcs8', (r) => pemFamilies(r, 1), PEM_FRAMES),
-  family('private-key-openssh', (r) => pemFamilies(r, 2), PEM_FRAMES),
+  family('private-key-rsa', (r) => privateKeyPem(r, 'rsa'), PEM_FRAMES),
+  family('private-key-pkcs8', (r) => privateKeyPem(r, 'pkcs8'), PEM_FRAMES),
+  family('private-key-openssh', (r) => privateKeyPem(r, 'openssh'), PEM_FRAMES),
   family('generic-password', strongPassword, [
     'DB_PASSWORD=$',
     'password=$',

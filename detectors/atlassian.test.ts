@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { atlassianCrcScore, atlassianDataCenterPat, isDataCenterPatBody } from './atlassian.ts';
+import { atlassianApiToken, atlassianCrcScore, atlassianDataCenterPat, isDataCenterPatBody } from './atlassian.ts';
 
 function withCrc(head: string): string {
   return head + (crc32(head) >>> 0).toString(16).toUpperCase().padStart(8, '0');
@@ -14,6 +14,10 @@ describe('atlassianCrcScore', () => {
     expect(atlassianCrcScore(token.replace(/.{8}$/, (h) => h.toLowerCase()))).toBe(1);
   });
 
+  it('takes the whole token, not the sentence around it', () => {
+    expect(atlassianApiToken.pattern.exec(`try ${token}. It works`)?.groups?.secret).toBe(token);
+  });
+
   it('lowers confidence on a CRC miss and rejects a malformed tail', () => {
     expect(atlassianCrcScore(`${token.slice(0, -8)}00000000`)).toBe(0.5);
     expect(atlassianCrcScore(token.slice(0, -1))).toBe(0);
@@ -22,7 +26,8 @@ describe('atlassianCrcScore', () => {
 });
 
 describe('Data Center PATs', () => {
-  const body = (id: string, sep = ':') => Buffer.concat([Buffer.from(id + sep), Buffer.alloc(20, 0xa7)]).toString('base64');
+  const body = (id: string, sep = ':') =>
+    Buffer.concat([Buffer.from(id + sep), Buffer.alloc(20, 0xa7)]).toString('base64');
 
   it('decodes to a 12-digit id and a colon', () => {
     expect(isDataCenterPatBody(body('428716390512'))).toBe(true);

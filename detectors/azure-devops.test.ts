@@ -30,7 +30,9 @@ describe('azure-devops-pat-legacy', () => {
   });
 
   it('finds the token in a dev.azure.com clone URL without a leading keyword', () => {
-    expect(azureDevopsPatLegacy.pattern.exec(`https://u:${token}@dev.azure.com/acme/p/_git/r`)?.groups?.secret).toBe(token);
+    expect(azureDevopsPatLegacy.pattern.exec(`https://u:${token}@dev.azure.com/acme/p/_git/r`)?.groups?.secret).toBe(
+      token,
+    );
     expect(azureDevopsPatLegacy.pattern.exec(`https://u:${token}@example.org/r`)).toBeNull();
   });
 });

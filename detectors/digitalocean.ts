@@ -1,4 +1,55 @@
 import type { Detector } from '../src/core/detector.ts';
+import { field, httpRevoker, httpVerifier } from '../src/verification/http-verifier.ts';
+import { formBody, secretText } from '../src/verification/sensitive.ts';
+
+/**
+ * `GET https://api.digitalocean.com/v2/account` (docs.digitalocean.com/reference/api/digitalocean/#tag/Account,
+ * tokens.md #40): "who am I". 200 live, 401 dead. 403 stays unknown: a
+ * custom-scoped token without `account:read` is valid but forbidden here.
+ */
+const digitaloceanAccount = httpVerifier({
+  hosts: ['api.digitalocean.com'],
+  request: (secret) => ({
+    url: 'https://api.digitalocean.com/v2/account',
+    headers: { authorization: secretText`Bearer ${secret}` },
+  }),
+  deadStatus: [401],
+  facts: (response) => {
+    const account = field(response.body, 'account', 'email') ?? field(response.body, 'account', 'uuid');
+    const details = Object.fromEntries(
+      [
+        ['status', field(response.body, 'account', 'status')],
+        ['team', field(response.body, 'account', 'team', 'name')],
+      ].filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+    return { ...(account !== undefined ? { account } : {}), details };
+  },
+  fixtures: {
+    live: {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'ratelimit-limit': '5000' },
+      body: {
+        account: {
+          droplet_limit: 25,
+          floating_ip_limit: 3,
+          volume_limit: 100,
+          email: 'infra-team@acme.io',
+          name: 'Acme Infra',
+          uuid: 'c3e1b7f24a9d4e0b8f6a2d5c9e7b1f3a08d4c6e2',
+          email_verified: true,
+          status: 'active',
+          status_message: '',
+          team: { uuid: '7a2f9c4e1b8d4f3a9e6c0b5d2f8a1e7c4b9d3f6a', name: 'Acme Production' },
+        },
+      },
+    },
+    dead: {
+      status: 401,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: { id: 'Unauthorized', message: 'Unable to authenticate you' },
+    },
+  },
+});
 
 /** Personal access tokens: `dop_v1_` + 64 hex. Full API access: droplets, DNS, databases, Kubernetes. */
 export const digitaloceanPersonalAccessToken: Detector = {
@@ -9,6 +60,7 @@ export const digitaloceanPersonalAccessToken: Detector = {
   pattern: /(?<![A-Za-z0-9_])(?<secret>dop_v1_[0-9a-f]{64})(?![A-Za-z0-9_])/,
   entropy: 3.5,
   severity: 'critical',
+  verify: digitaloceanAccount,
   examples: {
     match: [
       'DIGITALOCEAN_ACCESS_TOKEN=dop_v1_94e5cd943e5100790cfc7b12fd9865eeb4d9deb4db489b3ee9f618fa27bb8618',
@@ -24,6 +76,36 @@ export const digitaloceanPersonalAccessToken: Detector = {
   },
 };
 
+/**
+ * `POST https://cloud.digitalocean.com/v1/oauth/revoke` with `token=<the token>`
+ * (docs.digitalocean.com/reference/api/oauth/#revoke; DigitalOcean's own
+ * terraform provider revokes OAuth tokens this way): the access token revokes
+ * itself. Only for OAuth access tokens: the endpoint is documented for them,
+ * not for personal access tokens.
+ */
+const digitaloceanOauthRevoke = httpRevoker({
+  hosts: ['cloud.digitalocean.com'],
+  request: (secret) => ({
+    method: 'POST',
+    url: 'https://cloud.digitalocean.com/v1/oauth/revoke',
+    headers: {
+      authorization: secretText`Bearer ${secret}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: formBody({ token: secret }),
+  }),
+  revokedStatus: [200],
+  invalidStatus: [401],
+  fixtures: {
+    revoked: { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: {} },
+    failed: {
+      status: 401,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: { id: 'unauthorized', message: 'Unable to authenticate you' },
+    },
+  },
+});
+
 /** OAuth access tokens issued to apps: `doo_v1_` + 64 hex; scoped, valid for 30 days. */
 export const digitaloceanOauthToken: Detector = {
   id: 'digitalocean-oauth-token',
@@ -33,6 +115,8 @@ export const digitaloceanOauthToken: Detector = {
   pattern: /(?<![A-Za-z0-9_])(?<secret>doo_v1_[0-9a-f]{64})(?![A-Za-z0-9_])/,
   entropy: 3.5,
   severity: 'high',
+  verify: digitaloceanAccount,
+  revoke: digitaloceanOauthRevoke,
   examples: {
     match: [
       '{"access_token":"doo_v1_020341b3e6e9fcd7173fd0e66f52ae037e87d37173d6425178b88fbfa487c414","token_type":"bearer","expires_in":2592000}',
@@ -46,7 +130,10 @@ export const digitaloceanOauthToken: Detector = {
   },
 };
 
-/** OAuth refresh tokens: `dor_v1_` + 64 hex. Never test by refreshing: that rotates the token. */
+/**
+ * OAuth refresh tokens: `dor_v1_` + 64 hex. No liveness check: the only call
+ * that accepts them is the refresh, which rotates the token.
+ */
 export const digitaloceanRefreshToken: Detector = {
   id: 'digitalocean-refresh-token',
   name: 'DigitalOcean OAuth refresh token',

@@ -34,7 +34,10 @@ describe('github CRC tokens', () => {
   it('does not let the classic and stateless installation patterns claim each other', () => {
     const stateless = githubInstallationTokenStateless.examples.match[1]!.slice('GH_TOKEN="'.length, -1);
     expect(secretOf(githubInstallationToken.pattern, stateless)).toBeUndefined();
-    expect(secretOf(githubInstallationTokenStateless.pattern, stateless)).toBe(stateless);
+    expect(secretOf(githubInstallationTokenStateless.pattern, `${stateless}.`)).toBe(stateless);
+    expect(githubInstallationTokenStateless.validate?.(stateless, {})).toBe(true);
+    // header and payload only
+    expect(githubInstallationTokenStateless.validate?.(stateless.slice(0, stateless.lastIndexOf('.')), {})).toBe(false);
   });
 });
 
@@ -56,7 +59,13 @@ describe('github-app-private-key', () => {
 
   it('reads the App ID from the usual labels', () => {
     const companion = githubAppPrivateKey.companions![0]!.pattern;
-    for (const text of ['GITHUB_APP_ID=318442', 'app_id: 318442', '"appId": 318442', 'GitHub App ID: 318442', 'github app 318442']) {
+    for (const text of [
+      'GITHUB_APP_ID=318442',
+      'app_id: 318442',
+      '"appId": 318442',
+      'GitHub App ID: 318442',
+      'github app 318442',
+    ]) {
       expect(secretOf(companion, text)).toBe('318442');
     }
     expect(secretOf(companion, 'build 318442 failed')).toBeUndefined();

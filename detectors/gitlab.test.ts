@@ -33,8 +33,8 @@ describe('gitlab routable tokens', () => {
 
   it('cuts the incoming mail token out of a Service Desk address', () => {
     const body = 'wTrfxgz73u3mM8iUBkg7eF4Bq';
-    expect(secretOf(gitlabIncomingMailToken.pattern, `incoming+acme-app-42-glimt-${body}-issue@incoming.gitlab.com`)).toBe(
-      `glimt-${body}`,
-    );
+    expect(
+      secretOf(gitlabIncomingMailToken.pattern, `incoming+acme-app-42-glimt-${body}-issue@incoming.gitlab.com`),
+    ).toBe(`glimt-${body}`);
   });
 });

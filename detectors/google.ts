@@ -1,4 +1,166 @@
 import type { Detector } from '../src/core/detector.ts';
+import type { SafeResponse } from '../src/core/verification.ts';
+import { field, httpRevoker, httpVerifier } from '../src/verification/http-verifier.ts';
+import { formBody, secretText } from '../src/verification/sensitive.ts';
+
+/** `reason` of the `google.rpc.ErrorInfo` in a Google API error body. */
+function errorInfoReason(response: SafeResponse): string | undefined {
+  const details = (response.body as { error?: { details?: unknown } } | null)?.error?.details;
+  if (!Array.isArray(details)) return undefined;
+  for (const detail of details) {
+    const reason = field(detail, 'reason');
+    if (reason !== undefined) return reason;
+  }
+  return undefined;
+}
+
+/**
+ * `GET https://generativelanguage.googleapis.com/v1/models` with the key in the
+ * `x-goog-api-key` header (ai.google.dev/api/models#method:-models.list,
+ * tokens.md #35): free and read-only. 200 live. Only a 400 whose ErrorInfo
+ * reason is `API_KEY_INVALID` proves the key dead. A 403 (key restricted to
+ * other APIs or referrers, API disabled in the project) stays unknown: it
+ * says nothing about the key's other APIs.
+ */
+const googleApiKeyModels = httpVerifier({
+  hosts: ['generativelanguage.googleapis.com'],
+  request: (secret) => ({
+    url: 'https://generativelanguage.googleapis.com/v1/models?pageSize=1',
+    headers: { 'x-goog-api-key': secret },
+  }),
+  liveStatus: [200, 400],
+  deadStatus: [],
+  confirm: (response) => response.status === 200 || (errorInfoReason(response) === 'API_KEY_INVALID' ? 'dead' : false),
+  facts: () => ({ details: { api: 'generativelanguage.googleapis.com' } }),
+  fixtures: {
+    live: {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+      body: {
+        models: [
+          {
+            name: 'models/gemini-2.0-flash',
+            version: '2.0',
+            displayName: 'Gemini 2.0 Flash',
+            inputTokenLimit: 1048576,
+            outputTokenLimit: 8192,
+            supportedGenerationMethods: ['generateContent', 'countTokens'],
+          },
+        ],
+        nextPageToken: 'Chhtb2RlbHMvZ2VtaW5pLTIuMC1mbGFzaA==',
+      },
+    },
+    dead: {
+      status: 400,
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+      body: {
+        error: {
+          code: 400,
+          message: 'API key not valid. Please pass a valid API key.',
+          status: 'INVALID_ARGUMENT',
+          details: [
+            {
+              '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+              reason: 'API_KEY_INVALID',
+              domain: 'googleapis.com',
+              metadata: { service: 'generativelanguage.googleapis.com' },
+            },
+          ],
+        },
+      },
+    },
+  },
+});
+
+/** Google OAuth endpoints answer an expired or revoked token with 400 `invalid_token`. */
+const GOOGLE_INVALID_TOKEN = {
+  status: 400,
+  headers: { 'content-type': 'application/json; charset=UTF-8' },
+  body: { error: 'invalid_token', error_description: 'Invalid Value' },
+};
+
+/** Expiry from tokeninfo: `exp` (epoch seconds), else the response `Date` plus `expires_in`. */
+function tokeninfoExpiry(response: SafeResponse): string | undefined {
+  const exp = Number(field(response.body, 'exp'));
+  if (Number.isFinite(exp) && exp > 0) return new Date(exp * 1000).toISOString();
+  const expiresIn = Number(field(response.body, 'expires_in'));
+  const date = Date.parse(response.headers.get('date') ?? '');
+  return Number.isFinite(expiresIn) && Number.isFinite(date)
+    ? new Date(date + expiresIn * 1000).toISOString()
+    : undefined;
+}
+
+/**
+ * `GET https://www.googleapis.com/oauth2/v3/tokeninfo?access_token=…`
+ * (developers.google.com/identity/sign-in/web/backend-auth, tokens.md #36):
+ * read-only introspection of the token's own grant. 200 live with scopes,
+ * account and expiry; 400 `invalid_token` dead.
+ */
+const googleTokeninfo = httpVerifier({
+  hosts: ['www.googleapis.com'],
+  request: (secret) => ({ url: secretText`https://www.googleapis.com/oauth2/v3/tokeninfo?access_token=${secret}` }),
+  liveStatus: [200, 400],
+  deadStatus: [],
+  confirm: (response) =>
+    response.status === 200 || (field(response.body, 'error') === 'invalid_token' ? 'dead' : false),
+  facts: (response) => {
+    const scopes = (field(response.body, 'scope') ?? '').split(' ').filter((scope) => scope.length > 0);
+    const account = field(response.body, 'email') ?? field(response.body, 'azp');
+    const expiresAt = tokeninfoExpiry(response);
+    return {
+      ...(account !== undefined ? { account } : {}),
+      ...(scopes.length > 0 ? { scopes } : {}),
+      ...(expiresAt !== undefined ? { expiresAt } : {}),
+      // cloud-platform grants every Google Cloud API the principal's IAM roles allow.
+      ...(scopes.includes('https://www.googleapis.com/auth/cloud-platform') ? { privileged: true } : {}),
+    };
+  },
+  fixtures: {
+    live: {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=UTF-8', date: 'Tue, 14 Jan 2025 10:02:41 GMT' },
+      body: {
+        azp: '604892365417-q0mr2b7kd8cne5s3u1jvh9tzpa6lfogx.apps.googleusercontent.com',
+        aud: '604892365417-q0mr2b7kd8cne5s3u1jvh9tzpa6lfogx.apps.googleusercontent.com',
+        sub: '113804276519037461205',
+        scope: 'https://www.googleapis.com/auth/drive.readonly https://www.googleapis.com/auth/userinfo.email openid',
+        exp: '1736852560',
+        expires_in: '3199',
+        email: 'reporting@acme.io',
+        email_verified: 'true',
+        access_type: 'offline',
+      },
+    },
+    dead: GOOGLE_INVALID_TOKEN,
+  },
+});
+
+/**
+ * `POST https://oauth2.googleapis.com/revoke` with `token=…` (developers.google.com/identity/protocols/oauth2/web-server#tokenrevoke,
+ * tokens.md #36): revokes the token and the grant behind it (its refresh token
+ * too). 200 revoked; 400 `invalid_token` already invalid.
+ */
+const googleOauthRevoke = httpRevoker({
+  hosts: ['oauth2.googleapis.com'],
+  request: (secret) => ({
+    method: 'POST',
+    url: 'https://oauth2.googleapis.com/revoke',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: formBody({ token: secret }),
+  }),
+  revokedStatus: [200, 400],
+  invalidStatus: [],
+  confirm: (response) =>
+    response.status === 200 || (field(response.body, 'error') === 'invalid_token' ? 'already_invalid' : false),
+  fixtures: {
+    revoked: { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: {} },
+    failed: {
+      status: 400,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: { error: 'invalid_token', error_description: 'Token expired or revoked' },
+    },
+  },
+});
 
 /**
  * True when a PEM `PRIVATE KEY` value (with JSON `\n` escapes or real newlines)
@@ -24,6 +186,7 @@ export const googleApiKey: Detector = {
   pattern: /(?<![A-Za-z0-9_-])(?<secret>AIza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/,
   entropy: 3.5,
   severity: 'high',
+  verify: googleApiKeyModels,
   examples: {
     match: [
       'GEMINI_API_KEY=AIzaSyJ7dYUOWixz9nXZmJqljAXVx4KIB-F-Fdb',
@@ -71,6 +234,8 @@ export const googleOauthAccessToken: Detector = {
   window: { after: 2100 },
   entropy: 3.5,
   severity: 'medium',
+  verify: googleTokeninfo,
+  revoke: googleOauthRevoke,
   examples: {
     match: [
       'curl -H "Authorization: Bearer ya29.a0AfB_by2yJ0g4DKUrV96A5uHrULNXQJk2F6-H8-S9qjoMd-pw1syiASaWo0Xd8DSUc_lNK0ebFEqEBsLEZ1jWKVNe_Zlz8gk9Dy2tdeUozUJtep7FQi0-1d88T8d0ba0ndn8mSrD289ojj2zc5R7SOX81SK7qWWK_PDmMUf" https://www.googleapis.com/drive/v3/files',

@@ -1,5 +1,7 @@
 import type { Detector } from '../src/core/detector.ts';
 import { charClasses } from '../src/detection/entropy.ts';
+import { field, httpVerifier } from '../src/verification/http-verifier.ts';
+import { secretText } from '../src/verification/sensitive.ts';
 
 /** base64("OpenAI"): every OpenAI key format embeds it between two random halves. */
 const OPENAI_MARKER = 'T3BlbkFJ';
@@ -16,6 +18,112 @@ function hasOpenaiStructure(secret: string): boolean {
   });
 }
 
+const OPENAI_INVALID_KEY = {
+  status: 401,
+  headers: { 'content-type': 'application/json' },
+  body: {
+    error: {
+      message:
+        'Incorrect API key provided: sk-proj-********************************************rsjidUxlY. You can find your API key at https://platform.openai.com/account/api-keys.',
+      type: 'invalid_request_error',
+      param: null,
+      code: 'invalid_api_key',
+    },
+  },
+};
+
+/**
+ * `GET https://api.openai.com/v1/models` (platform.openai.com/docs/api-reference/models/list,
+ * tokens.md #71): free and read-only. 200 live, 401 dead. A 403 is live only
+ * when it is the "Missing scopes" answer of a restricted project key; other
+ * 403s (unsupported region, …) stay unknown.
+ */
+const openaiModels = httpVerifier({
+  hosts: ['api.openai.com'],
+  request: (secret) => ({
+    url: 'https://api.openai.com/v1/models',
+    headers: { authorization: secretText`Bearer ${secret}` },
+  }),
+  liveStatus: [200, 403],
+  deadStatus: [401],
+  confirm: (response) =>
+    response.status === 200 ||
+    /insufficient permissions|missing scopes/i.test(field(response.body, 'error', 'message') ?? ''),
+  facts: (response) => {
+    const organization = response.headers.get('openai-organization') ?? undefined;
+    return {
+      ...(organization ? { account: organization } : {}),
+      ...(response.status === 403 ? { details: { access: 'restricted (no model read)' } } : {}),
+    };
+  },
+  fixtures: {
+    live: {
+      status: 200,
+      headers: {
+        'content-type': 'application/json',
+        'openai-organization': 'acme-ml-platform',
+        'openai-version': '2020-10-01',
+      },
+      body: {
+        object: 'list',
+        data: [
+          { id: 'gpt-4o-mini', object: 'model', created: 1721172741, owned_by: 'system' },
+          { id: 'text-embedding-3-small', object: 'model', created: 1705948997, owned_by: 'system' },
+        ],
+      },
+    },
+    dead: OPENAI_INVALID_KEY,
+  },
+});
+
+/**
+ * `GET https://api.openai.com/v1/organization/admin_api_keys?limit=1`
+ * (platform.openai.com/docs/api-reference/admin-api-keys/list): read-only, and
+ * only admin keys may call it (they cannot call `/v1/models`). 200 live, 401 dead.
+ */
+const openaiAdminKeysList = httpVerifier({
+  hosts: ['api.openai.com'],
+  request: (secret) => ({
+    url: 'https://api.openai.com/v1/organization/admin_api_keys?limit=1',
+    headers: { authorization: secretText`Bearer ${secret}` },
+  }),
+  deadStatus: [401],
+  facts: (response) => {
+    const organization = response.headers.get('openai-organization') ?? undefined;
+    return { ...(organization ? { account: organization } : {}), privileged: true };
+  },
+  fixtures: {
+    live: {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: {
+        object: 'list',
+        data: [
+          {
+            object: 'organization.admin_api_key',
+            id: 'key_8fJqT2mWbX4nRc7L',
+            name: 'billing-sync',
+            redacted_value: 'sk-admin-bE9v...qJKq2ER',
+            created_at: 1719331200,
+            last_used_at: 1735689600,
+            owner: {
+              type: 'user',
+              object: 'organization.user',
+              id: 'user_Zq3mHk8PwR5sLt',
+              name: 'Dana Ortiz',
+              role: 'owner',
+            },
+          },
+        ],
+        first_id: 'key_8fJqT2mWbX4nRc7L',
+        last_id: 'key_8fJqT2mWbX4nRc7L',
+        has_more: true,
+      },
+    },
+    dead: OPENAI_INVALID_KEY,
+  },
+});
+
 /** Project (`sk-proj-`), service-account (`sk-svcacct-`), `sk-None-` and legacy user keys (`sk-` + 20 + marker + 20). */
 export const openaiApiKey: Detector = {
   id: 'openai-api-key',
@@ -29,6 +137,7 @@ export const openaiApiKey: Detector = {
   window: { before: 100, after: 256 },
   validate: hasOpenaiStructure,
   severity: 'high',
+  verify: openaiModels,
   examples: {
     match: [
       'OPENAI_API_KEY=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',
@@ -55,6 +164,7 @@ export const openaiAdminKey: Detector = {
   pattern: /(?<![A-Za-z0-9_-])(?<secret>sk-admin-[A-Za-z0-9_-]{20,80}T3BlbkFJ[A-Za-z0-9_-]{20,80})(?![A-Za-z0-9_-])/,
   validate: hasOpenaiStructure,
   severity: 'critical',
+  verify: openaiAdminKeysList,
   examples: {
     match: [
       'OPENAI_ADMIN_KEY=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',

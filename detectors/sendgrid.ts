@@ -1,5 +1,42 @@
 import type { Detector } from '../src/core/detector.ts';
 import { charClasses } from '../src/detection/entropy.ts';
+import { httpVerifier } from '../src/verification/http-verifier.ts';
+import { secretText } from '../src/verification/sensitive.ts';
+
+/**
+ * `GET https://api.sendgrid.com/v3/scopes` (www.twilio.com/docs/sendgrid/api-reference/api-key-permissions/retrieve-a-list-of-scopes-for-which-this-user-has-access,
+ * tokens.md #69): any key may read its own scopes. 200 live, 401 dead. A 403
+ * stays unknown: IP Access Management answers 403 for a valid key called from
+ * an address it does not allow.
+ */
+const sendgridScopes = httpVerifier({
+  hosts: ['api.sendgrid.com'],
+  request: (secret) => ({
+    url: 'https://api.sendgrid.com/v3/scopes',
+    headers: { authorization: secretText`Bearer ${secret}` },
+  }),
+  deadStatus: [401],
+  facts: (response) => {
+    const raw = (response.body as { scopes?: unknown } | null)?.scopes;
+    const scopes = Array.isArray(raw) ? raw.filter((s): s is string => typeof s === 'string') : [];
+    // A key that can create keys can mint itself a replacement before this one is revoked.
+    return scopes.length > 0
+      ? { scopes, ...(scopes.includes('api_keys.create') ? { privileged: true } : {}) }
+      : undefined;
+  },
+  fixtures: {
+    live: {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: { scopes: ['mail.send', 'mail.batch.read', 'templates.read', 'stats.read', 'suppression.read'] },
+    },
+    dead: {
+      status: 401,
+      headers: { 'content-type': 'application/json' },
+      body: { errors: [{ field: null, message: 'authorization required' }] },
+    },
+  },
+});
 
 /** Both random parts contain at least two of lower/upper/digit (rules out ids and words). */
 function hasRandomParts(secret: string): boolean {
@@ -22,6 +59,7 @@ export const sendgridApiKey: Detector = {
   validate: hasRandomParts,
   entropy: 4,
   severity: 'high',
+  verify: sendgridScopes,
   examples: {
     match: [
       'SENDGRID_API_KEY=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',

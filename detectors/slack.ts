@@ -1,5 +1,8 @@
 import type { Detector } from '../src/core/detector.ts';
+import type { SafeResponse } from '../src/core/verification.ts';
 import { charClasses } from '../src/detection/entropy.ts';
+import { field, httpRevoker, httpVerifier } from '../src/verification/http-verifier.ts';
+import { secretText } from '../src/verification/sensitive.ts';
 
 /** Number of character classes (lower, upper, digit) present: random Slack secrets use at least two. */
 function classCount(value: string): number {
@@ -25,6 +28,157 @@ function rotatingTokenScore(token: string): number {
   return /^\d-(?:\d{1,20}-){2,6}[0-9a-f]{64}$/.test(decoded) ? 1 : 0.6;
 }
 
+/** Slack Web API errors that prove the token itself is unusable (not a transient or permission problem). */
+const SLACK_DEAD_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_auth',
+  'token_revoked',
+  'account_inactive',
+  'not_authed',
+]);
+
+function slackError(response: SafeResponse): string | undefined {
+  return field(response.body, 'error');
+}
+
+/**
+ * `POST https://slack.com/api/auth.test` (docs.slack.dev/reference/methods/auth.test,
+ * tokens.md #56–58): "who am I", no side effects. Slack answers HTTP 200 either
+ * way, so the body decides: `"ok":true` live, an auth error dead, anything else
+ * (`not_allowed_token_type`, `ratelimited`, …) unknown. Granted scopes come in
+ * the `x-oauth-scopes` response header.
+ */
+const slackAuthTest = httpVerifier({
+  hosts: ['slack.com'],
+  request: (secret) => ({
+    method: 'POST',
+    url: 'https://slack.com/api/auth.test',
+    headers: { authorization: secretText`Bearer ${secret}` },
+  }),
+  liveStatus: [200],
+  deadStatus: [],
+  confirm: (response) => {
+    if ((response.body as { ok?: unknown } | null)?.ok === true) return true;
+    return SLACK_DEAD_ERRORS.has(slackError(response) ?? '') ? 'dead' : false;
+  },
+  facts: (response) => {
+    const scopes = (response.headers.get('x-oauth-scopes') ?? '')
+      .split(',')
+      .map((scope) => scope.trim())
+      .filter((scope) => scope.length > 0);
+    const details = Object.fromEntries(
+      (['team', 'team_id', 'user', 'user_id', 'bot_id', 'url'] as const).flatMap((key) => {
+        const value = field(response.body, key);
+        return value === undefined ? [] : [[key, value]];
+      }),
+    );
+    const account = field(response.body, 'user');
+    const team = field(response.body, 'team');
+    return {
+      ...(account !== undefined ? { account: team !== undefined ? `${account} (${team})` : account } : {}),
+      ...(scopes.length > 0 ? { scopes } : {}),
+      // `admin` (legacy) and `admin.*` (Enterprise Grid) scopes manage the whole workspace or org.
+      ...(scopes.some((scope) => scope === 'admin' || scope.startsWith('admin.')) ? { privileged: true } : {}),
+      details,
+    };
+  },
+  fixtures: {
+    live: {
+      status: 200,
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'x-oauth-scopes': 'chat:write,channels:read,channels:history,users:read,files:write',
+        'x-accepted-oauth-scopes': '',
+      },
+      body: {
+        ok: true,
+        url: 'https://acme-eng.slack.com/',
+        team: 'Acme Engineering',
+        user: 'deploy-bot',
+        team_id: 'T04FBPNKZ9A',
+        user_id: 'U05HGE2PLMX',
+        bot_id: 'B05H8UEKD3Q',
+        is_enterprise_install: false,
+      },
+    },
+    dead: {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: { ok: false, error: 'invalid_auth' },
+    },
+  },
+});
+
+/**
+ * `POST https://slack.com/api/auth.revoke` (docs.slack.dev/reference/methods/auth.revoke,
+ * tokens.md #56–58): the token revokes itself; `"revoked":true` confirms it.
+ * Revoking a bot token also deactivates the bot user.
+ */
+const slackAuthRevoke = httpRevoker({
+  hosts: ['slack.com'],
+  request: (secret) => ({
+    method: 'POST',
+    url: 'https://slack.com/api/auth.revoke',
+    headers: { authorization: secretText`Bearer ${secret}` },
+  }),
+  revokedStatus: [200],
+  invalidStatus: [],
+  confirm: (response) => {
+    const body = response.body as { ok?: unknown; revoked?: unknown } | null;
+    if (body?.ok === true && body.revoked === true) return true;
+    return SLACK_DEAD_ERRORS.has(slackError(response) ?? '') ? 'already_invalid' : false;
+  },
+  fixtures: {
+    revoked: {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: { ok: true, revoked: true },
+    },
+    failed: {
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: { ok: false, error: 'token_revoked' },
+    },
+  },
+});
+
+/** Plain-text answers of a live incoming webhook to a body it cannot parse. */
+const WEBHOOK_LIVE_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_payload',
+  'no_text',
+  'missing_text_or_fallback_or_attachments',
+]);
+/** Answers for a removed or revoked webhook. */
+const WEBHOOK_DEAD_ERRORS: ReadonlySet<string> = new Set(['invalid_token', 'no_service', 'no_team', 'no_active_hooks']);
+
+/**
+ * Incoming webhooks have no read-only endpoint, so the check POSTs a
+ * deliberately unparseable JSON body (`{`) that can never become a message
+ * (docs.slack.dev/messaging/sending-messages-using-incoming-webhooks, "Handling
+ * errors"; tokens.md #60): a live hook answers 400 `invalid_payload`, a removed
+ * one 403 `invalid_token` or 404 `no_service`. Other answers (`action_prohibited`,
+ * `channel_is_archived`) do not prove the hook dead: unknown.
+ */
+const slackWebhookMalformedPost = httpVerifier({
+  hosts: ['hooks.slack.com'],
+  request: (secret) => ({
+    method: 'POST',
+    url: secretText`https://${secret}`,
+    headers: { 'content-type': 'application/json' },
+    body: '{',
+  }),
+  liveStatus: [400, 403, 404],
+  deadStatus: [],
+  confirm: (response) => {
+    const text = typeof response.body === 'string' ? response.body.trim() : '';
+    if (response.status === 400) return WEBHOOK_LIVE_ERRORS.has(text);
+    return WEBHOOK_DEAD_ERRORS.has(text) ? 'dead' : false;
+  },
+  fixtures: {
+    live: { status: 400, headers: { 'content-type': 'text/html' }, body: 'invalid_payload' },
+    dead: { status: 403, headers: { 'content-type': 'text/html' }, body: 'invalid_token' },
+  },
+});
+
 /** Bot tokens: `xoxb-<team id>-<bot user id>-<24 alnum>`; legacy bots `xoxb-<id>-<18–26 alnum>`. */
 export const slackBotToken: Detector = {
   id: 'slack-bot-token',
@@ -35,6 +189,8 @@ export const slackBotToken: Detector = {
     /(?<![A-Za-z0-9_.-])(?<secret>xoxb-(?:\d{10,13}-\d{10,13}-[A-Za-z0-9]{24}|\d{8,14}-[A-Za-z0-9]{18,26}))(?![A-Za-z0-9_-])/,
   validate: hasRandomTail,
   severity: 'high',
+  verify: slackAuthTest,
+  revoke: slackAuthRevoke,
   examples: {
     match: [
       'the bot stopped posting, here is what is in the env: SLACK_BOT_TOKEN=xoxb-573493285553-6466811986236-aYXbFanZ3lpVq8dJsFsBAAhl',
@@ -62,6 +218,8 @@ export const slackUserToken: Detector = {
   pattern: /(?<![A-Za-z0-9_.-])(?<secret>xoxp-\d{7,13}-\d{7,13}-\d{7,13}-[0-9a-f]{32})(?![A-Za-z0-9_-])/,
   entropy: 3,
   severity: 'high',
+  verify: slackAuthTest,
+  revoke: slackAuthRevoke,
   examples: {
     match: [
       'I used my own token for the export script: xoxp-6824388237-8050255303-5220823546006-0f1a8a4e059636cd0c22e0aceddf0746',
@@ -85,6 +243,8 @@ export const slackAppToken: Detector = {
   pattern: /(?<![A-Za-z0-9_.-])(?<secret>xapp-\d-A[A-Z0-9]{8,12}-\d{10,16}-[0-9a-f]{64})(?![A-Za-z0-9_-])/,
   entropy: 3,
   severity: 'high',
+  verify: slackAuthTest,
+  revoke: slackAuthRevoke,
   examples: {
     match: [
       'SLACK_APP_TOKEN=xapp-1-A0BQ4143D1Z-5211676321084-cae6f7dbde9270285dd3c042409c46a8a9b9011629783aed1710c1d4510cc184',
@@ -109,6 +269,8 @@ export const slackRotatingToken: Detector = {
   validate: rotatingTokenScore,
   entropy: 3.5,
   severity: 'high',
+  verify: slackAuthTest,
+  revoke: slackAuthRevoke,
   examples: {
     match: [
       'config token from the app settings page: xoxe.xoxp-1-Mi03MzQ0Nzk2OTc2LTEzNDA3NjkzMzQzODctNTQ3MDU5ODM2MzYyNC01NTM2OTAwNTExODYyLWM0MzZlN2MzMDkzYTM2ZDlhYWRlMmNmNzBmMzlkYmM3YjZhNDBmMjQ3ZGY5MGIyODIxZjE4Zjk2Njc0YmUxMDE',
@@ -123,7 +285,11 @@ export const slackRotatingToken: Detector = {
   },
 };
 
-/** Refresh tokens of rotating/configuration tokens: `xoxe-1-…`; long-lived, mint new access tokens. */
+/**
+ * Refresh tokens of rotating/configuration tokens: `xoxe-1-…`; long-lived, mint
+ * new access tokens. No liveness check: the only call that accepts them is the
+ * refresh exchange, which rotates the token.
+ */
 export const slackRefreshToken: Detector = {
   id: 'slack-refresh-token',
   name: 'Slack refresh token',
@@ -146,7 +312,11 @@ export const slackRefreshToken: Detector = {
   },
 };
 
-/** Browser session tokens (`xoxc-`, paired with the `d` cookie `xoxd-`): act as the signed-in user. */
+/**
+ * Browser session tokens (`xoxc-`, paired with the `d` cookie `xoxd-`): act as
+ * the signed-in user. Not checked: the API also needs the `d` cookie, which the
+ * match does not carry; treated as critical untested (tokens.md #59).
+ */
 export const slackSessionToken: Detector = {
   id: 'slack-session-token',
   name: 'Slack session token',
@@ -179,6 +349,8 @@ export const slackLegacyToken: Detector = {
   validate: (secret) => classCount(secret.slice(secret.lastIndexOf('-') + 1)) >= 2,
   entropy: 3,
   severity: 'high',
+  verify: slackAuthTest,
+  revoke: slackAuthRevoke,
   examples: {
     match: [
       'legacy token from 2017 still in the cron job: xoxs-1074698347-8563130947-6298767838-29a935427499ec6d56a66c95599079d0a42c1acfdfca0ee8283457ba600badd1',
@@ -207,6 +379,7 @@ export const slackIncomingWebhook: Detector = {
     /(?<![A-Za-z0-9.-])(?<secret>hooks\.slack\.com\/services\/T[A-Z0-9]{8,12}\/B[A-Z0-9]{8,12}\/[A-Za-z0-9]{24})(?![A-Za-z0-9_-])/,
   validate: hasRandomTail,
   severity: 'medium',
+  verify: slackWebhookMalformedPost,
   examples: {
     match: [
       'alerts go to https://hooks.slack.com/services/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 (channel #ops-alerts)',
@@ -223,7 +396,8 @@ export const slackIncomingWebhook: Detector = {
 /**
  * Workflow Builder webhooks (`/workflows/T…/A…/<id>/<24>`) and platform webhook
  * triggers (`/triggers/T…/<id>/<32 hex>`): any POST starts the workflow.
- * Secret without scheme, as for incoming webhooks.
+ * Secret without scheme, as for incoming webhooks. Not checked: a POST may start
+ * the workflow, and it is not documented that a malformed body is rejected first.
  */
 export const slackWorkflowWebhook: Detector = {
   id: 'slack-workflow-webhook',

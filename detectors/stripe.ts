@@ -1,4 +1,56 @@
 import type { Detector } from '../src/core/detector.ts';
+import type { VerificationFacts } from '../src/core/verification.ts';
+import { field, httpVerifier } from '../src/verification/http-verifier.ts';
+import { secretText } from '../src/verification/sensitive.ts';
+
+/**
+ * `GET https://api.stripe.com/v1/balance` (docs.stripe.com/api/balance/balance_retrieve,
+ * tokens.md #66): read-only. 200 live; 403 `permission` error = a restricted key
+ * that is valid but lacks balance read (still live; Stripe names the account);
+ * 401 invalid or expired key = dead.
+ */
+const stripeBalance = httpVerifier({
+  hosts: ['api.stripe.com'],
+  request: (secret) => ({
+    url: 'https://api.stripe.com/v1/balance',
+    headers: { authorization: secretText`Bearer ${secret}` },
+  }),
+  liveStatus: [200, 403],
+  deadStatus: [401],
+  // A 403 only proves the key live when it is Stripe's "missing permission" answer.
+  confirm: (response) => response.status === 200 || /permission/i.test(field(response.body, 'error', 'message') ?? ''),
+  facts: (response): VerificationFacts | undefined => {
+    if (response.status === 403) {
+      const account = /\bacct_[A-Za-z0-9]{8,32}\b/.exec(field(response.body, 'error', 'message') ?? '')?.[0];
+      return { ...(account ? { account } : {}), details: { access: 'restricted (no balance read)' } };
+    }
+    const livemode = (response.body as { livemode?: unknown } | null)?.livemode;
+    return typeof livemode === 'boolean' ? { details: { livemode: String(livemode) } } : undefined;
+  },
+  fixtures: {
+    live: {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'request-id': 'req_q3ZsLx8VbN2pWd' },
+      body: {
+        object: 'balance',
+        available: [{ amount: 1284520, currency: 'usd', source_types: { card: 1284520 } }],
+        connect_reserved: [{ amount: 0, currency: 'usd' }],
+        livemode: true,
+        pending: [{ amount: 90310, currency: 'usd', source_types: { card: 90310 } }],
+      },
+    },
+    dead: {
+      status: 401,
+      headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="Stripe"' },
+      body: {
+        error: {
+          message: 'Invalid API Key provided: sk_live_********************************wBxv',
+          type: 'invalid_request_error',
+        },
+      },
+    },
+  },
+});
 
 /**
  * Live secret keys (`sk_live_`) move money and read every customer record.
@@ -13,6 +65,7 @@ export const stripeSecretKey: Detector = {
   pattern: /(?<![A-Za-z0-9_])(?<secret>sk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])/,
   entropy: 3.5,
   severity: 'critical',
+  verify: stripeBalance,
   examples: {
     match: [
       'STRIPE_SECRET_KEY=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',
@@ -37,6 +90,7 @@ export const stripeRestrictedKey: Detector = {
   pattern: /(?<![A-Za-z0-9_])(?<secret>rk_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9_])/,
   entropy: 3.5,
   severity: 'high',
+  verify: stripeBalance,
   examples: {
     match: [
       'the reporting job reads STRIPE_KEY=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',

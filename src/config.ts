@@ -1,30 +1,88 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { LeakwatchError, ErrorCode } from './core/errors.ts';
+import { parseHooksConfig, type HookConfig } from './revocation/hook-config.ts';
+import { parseRevocationPolicy, type RevocationPolicy } from './revocation/revocation-policy.ts';
+import type { VerificationPolicy } from './verification/runner.ts';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const csv = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x.length > 0),
+  );
+const keyOf32 = z.string().min(32, 'must be at least 32 characters (use e.g. `openssl rand -hex 32`)');
 
 const schema = z.object({
   LEAKWATCH_DATA_DIR: z.string().min(1).default('./.leakwatch'),
-  LEAKWATCH_FINGERPRINT_KEY: z
-    .string()
-    .min(32, 'must be at least 32 characters (use e.g. `openssl rand -hex 32`)')
-    .optional(),
+  LEAKWATCH_FINGERPRINT_KEY: keyOf32.optional(),
+  LEAKWATCH_ENCRYPTION_KEY: keyOf32.optional(),
   LEAKWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LEAKWATCH_RULES: z.string().optional(),
-  LEAKWATCH_MAX_WINDOW_CHARS: z.coerce
-    .number()
-    .int()
-    .min(65_536)
-    .max(64 * 1024 * 1024)
-    .default(1024 * 1024),
+  LEAKWATCH_MAX_WINDOW_CHARS: z.coerce.number().int().min(65_536).max(64 * 1024 * 1024).default(1024 * 1024),
+  LEAKWATCH_RULES: csv,
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
+    .optional(),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  LEAKWATCH_HOST: z.string().min(1).default('127.0.0.1'),
+  LEAKWATCH_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  LEAKWATCH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  LEAKWATCH_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.5).max(60).default(0.5),
+  LEAKWATCH_VERIFY: bool.default(true),
+  LEAKWATCH_VERIFY_DISABLED: csv,
+  LEAKWATCH_VERIFY_ALLOW_PRIVATE: bool.default(false),
+  LEAKWATCH_VERIFY_BASE_URLS: csv,
+  LEAKWATCH_VERIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  LEAKWATCH_VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  LEAKWATCH_VERIFY_HOST_RPS: z.coerce.number().min(0.01).max(1000).default(5),
+  LEAKWATCH_VERIFY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
+  LEAKWATCH_REVERIFY_INTERVAL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(3600),
+  LEAKWATCH_REVERIFY_GRACE_SECONDS: z.coerce.number().int().min(0).max(90 * 86_400).default(86_400),
+  LEAKWATCH_HOOKS: z.string().optional(),
+  LEAKWATCH_REVOCATION_POLICY: z.string().optional(),
 });
 
 export interface Config {
   dataDir: string;
   fingerprintKey: string | undefined;
+  /** Opt-in vault key; without it secrets are not kept and re-verification is off. */
+  encryptionKey: string | undefined;
   logLevel: z.infer<typeof schema>['LEAKWATCH_LOG_LEVEL'];
   maxWindowChars: number;
   /** Custom rule files (gitleaks TOML or leakwatch JSON/YAML). */
   rulesFiles: string[];
+  databaseUrl: string | undefined;
+  port: number;
+  host: string;
+  maxDocumentBytes: number;
+  workerConcurrency: number;
+  pollIntervalSeconds: number;
+  verification: VerificationPolicy;
+  reverify: { intervalSeconds: number; graceSeconds: number };
+  hooks: HookConfig[];
+  revocation: RevocationPolicy;
+}
+
+function parseBaseUrls(entries: string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const entry of entries) {
+    const [issuer, url] = entry.split('=', 2);
+    if (!issuer || !url || !/^https?:\/\/[^/\s]+/.test(url)) {
+      throw new LeakwatchError(
+        ErrorCode.ConfigInvalid,
+        `invalid configuration:\n  LEAKWATCH_VERIFY_BASE_URLS: "${entry}" must be issuer=https://host (e.g. gitlab=https://gitlab.corp.example)`,
+      );
+    }
+    (out[issuer] ??= []).push(url.replace(/\/+$/, ''));
+  }
+  return out;
 }
 
 /**
@@ -41,11 +99,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     dataDir: resolve(c.LEAKWATCH_DATA_DIR),
     fingerprintKey: c.LEAKWATCH_FINGERPRINT_KEY,
+    encryptionKey: c.LEAKWATCH_ENCRYPTION_KEY,
     logLevel: c.LEAKWATCH_LOG_LEVEL,
     maxWindowChars: c.LEAKWATCH_MAX_WINDOW_CHARS,
-    rulesFiles: (c.LEAKWATCH_RULES ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s.length > 0),
+    rulesFiles: c.LEAKWATCH_RULES,
+    databaseUrl: c.DATABASE_URL,
+    port: c.PORT,
+    host: c.LEAKWATCH_HOST,
+    maxDocumentBytes: c.LEAKWATCH_MAX_DOCUMENT_BYTES,
+    workerConcurrency: c.LEAKWATCH_WORKER_CONCURRENCY,
+    pollIntervalSeconds: c.LEAKWATCH_POLL_INTERVAL_SECONDS,
+    verification: {
+      enabled: c.LEAKWATCH_VERIFY,
+      disabledDetectors: new Set(c.LEAKWATCH_VERIFY_DISABLED),
+      allowPrivate: c.LEAKWATCH_VERIFY_ALLOW_PRIVATE,
+      baseUrls: parseBaseUrls(c.LEAKWATCH_VERIFY_BASE_URLS),
+      timeoutMs: c.LEAKWATCH_VERIFY_TIMEOUT_MS,
+      concurrency: c.LEAKWATCH_VERIFY_CONCURRENCY,
+      hostRequestsPerSecond: c.LEAKWATCH_VERIFY_HOST_RPS,
+      cacheTtlMs: c.LEAKWATCH_VERIFY_CACHE_TTL_SECONDS * 1000,
+    },
+    reverify: { intervalSeconds: c.LEAKWATCH_REVERIFY_INTERVAL_SECONDS, graceSeconds: c.LEAKWATCH_REVERIFY_GRACE_SECONDS },
+    hooks: parseHooksConfig(c.LEAKWATCH_HOOKS),
+    revocation: parseRevocationPolicy(c.LEAKWATCH_REVOCATION_POLICY),
   };
 }

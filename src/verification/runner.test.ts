@@ -73,6 +73,15 @@ describe('verification runner', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('asks the issuer again when a fresh result is requested', async () => {
+    const seen = countRequests();
+    const d = detector();
+    const runner = createVerificationRunner(policy());
+    await runner.verify(d, matchOf(d));
+    await runner.verify(d, matchOf(d), { fresh: true });
+    expect(seen).toHaveLength(2);
+  });
+
   it('does nothing when switched off globally or per detector', async () => {
     const seen = countRequests();
     const d = detector();

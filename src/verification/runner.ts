@@ -41,8 +41,11 @@ export const DEFAULT_VERIFICATION_POLICY: VerificationPolicy = {
 };
 
 export interface VerificationRunner {
-  /** Liveness of a match, following the policy; never throws. */
-  verify(detector: Detector, match: Match): Promise<VerificationResult>;
+  /**
+   * Liveness of a match, following the policy; never throws. `fresh` skips the
+   * cache (re-verification after a revoke or rotation must ask the issuer).
+   */
+  verify(detector: Detector, match: Match, options?: { fresh?: boolean }): Promise<VerificationResult>;
   /** Revokes through the detector's revoker; never throws. Callers decide *whether* (policy lives in revocation/). */
   revoke(detector: Detector, match: Match): Promise<RevocationResult>;
 }
@@ -113,7 +116,7 @@ export function createVerificationRunner(
   }
 
   return {
-    async verify(detector, match) {
+    async verify(detector, match, verifyOptions = {}) {
       const refused = refusal(detector, match, 'verify');
       if (refused !== undefined) {
         return {
@@ -122,7 +125,7 @@ export function createVerificationRunner(
           ...(refused.includes('canary') ? { facts: { canary: true } } : {}),
         };
       }
-      const cached = cache.get(detector.id, match.fingerprint);
+      const cached = verifyOptions.fresh ? undefined : cache.get(detector.id, match.fingerprint);
       if (cached) return cached;
       const verifier = detector.verify!;
       try {

@@ -1,0 +1,29 @@
+import type { Finding, Identity, Occurrence } from '../db/schema.ts';
+
+/** What the owner of a leaked credential is told. Platform-neutral; each notifier renders it. */
+export interface OwnerNotice {
+  finding: Finding;
+  occurrences: readonly Occurrence[];
+  /** The person who posted it, as far as identities know them. */
+  owner: Identity | null;
+}
+
+export interface NoticeDelivery {
+  delivered: boolean;
+  /** Stable recipient key (e.g. `slack:U123`, `security-channel`) for the one-message-per-owner rule. */
+  recipient: string;
+  /** Platform message id, to update or find the message later. */
+  externalId?: string;
+  reason?: string;
+}
+
+/**
+ * Delivers owner notices and security alerts. One implementation per
+ * platform (Slack DM, Teams), plus `LogNotifier` when none is configured.
+ */
+export interface Notifier {
+  readonly name: string;
+  /** The recipient key a notice would go to, decided before sending (for idempotency). */
+  recipientFor(notice: OwnerNotice): string;
+  notifyOwner(notice: OwnerNotice): Promise<NoticeDelivery>;
+}

@@ -1,0 +1,136 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { sql } from 'kysely';
+import type { PgBoss } from 'pg-boss';
+import { detectors as builtInDetectors } from '../detectors/index.ts';
+import { createApp } from './api/app.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type DatabaseHandle } from './db/connection.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { loadFingerprintKey } from './detection/fingerprint.ts';
+import { createScanner } from './detection/scanner.ts';
+import { SealedBox } from './findings/sealed-box.ts';
+import { startJobQueue } from './jobs/job-queue.ts';
+import { handleHook } from './jobs/hook-worker.ts';
+import type { PipelineContext } from './jobs/pipeline-context.ts';
+import { QUEUES, type HookJob } from './jobs/queues.ts';
+import { startWorkers } from './jobs/workers.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { LogNotifier } from './notify/log-notifier.ts';
+import type { Notifier } from './notify/notifier.ts';
+import { HookEvents } from './revocation/hook-events.ts';
+import { revocationModeFor } from './revocation/revocation-policy.ts';
+import { withCustomRules } from './rules/load-rules.ts';
+import { createVerificationRunner } from './verification/runner.ts';
+
+export interface ServiceRoles {
+  /** Serve the HTTP API and webhooks. */
+  http: boolean;
+  /** Run the pipeline workers and schedules. */
+  workers: boolean;
+}
+
+export interface Service {
+  ctx: PipelineContext;
+  handle: DatabaseHandle;
+  app: ReturnType<typeof createApp>;
+  /** Bound port when `http` is on. */
+  port: number | undefined;
+  /** Stops taking work, lets running jobs finish (bounded), closes everything. */
+  stop(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  logger?: Logger;
+  notifier?: Notifier;
+  now?: () => Date;
+  /** Reuse an open database (tests). */
+  handle?: DatabaseHandle;
+}
+
+/**
+ * Builds and starts leakwatch: configuration → database (migrated) → job
+ * queue → detectors, verification, notifier, hooks → workers and/or HTTP.
+ * `leakwatch serve` runs both roles in one process, `leakwatch worker` only
+ * the workers; any number of either can share one PostgreSQL.
+ */
+export async function startService(config: Config, roles: ServiceRoles, overrides: ServiceOverrides = {}): Promise<Service> {
+  const fingerprintKey = loadFingerprintKey(config.dataDir, config.fingerprintKey);
+  const { detectors, warnings } = withCustomRules(builtInDetectors, config.rulesFiles);
+  const scanner = createScanner({ detectors, fingerprintKey, windowChars: config.maxWindowChars });
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, scanner });
+  for (const warning of warnings) logger.warn(warning);
+
+  const handle = overrides.handle ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  await migrateToLatest(handle.db);
+  const boss: PgBoss = await startJobQueue(handle, { supervise: roles.workers });
+  boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+  const metrics = createMetrics();
+  const now = overrides.now ?? (() => new Date());
+
+  const ctx: PipelineContext = {
+    db: handle.db,
+    boss,
+    scanner,
+    detectors: new Map(detectors.map((d) => [d.id, d])),
+    verification: createVerificationRunner(config.verification),
+    transit: new SealedBox(fingerprintKey, 'transit'),
+    vault: config.encryptionKey ? new SealedBox(config.encryptionKey, 'vault') : undefined,
+    notifier: overrides.notifier ?? new LogNotifier(logger),
+    revocation: {
+      dryRun: config.revocation.dryRun,
+      modeFor: (finding) => revocationModeFor(config.revocation, finding),
+    },
+    events: new HookEvents(handle.db, boss, config.hooks),
+    logger,
+    now,
+    reverify: config.reverify,
+  };
+  if (!ctx.vault) logger.info('LEAKWATCH_ENCRYPTION_KEY is not set: secrets are not kept, re-verification of rotated credentials is off');
+
+  if (roles.workers) {
+    await startWorkers(ctx, metrics, { concurrency: config.workerConcurrency, pollingIntervalSeconds: config.pollIntervalSeconds }, {
+      [QUEUES.hook]: (data) => handleHook(ctx, config.hooks, data as HookJob, 0),
+    });
+  }
+
+  const app = createApp({
+    db: handle.db,
+    boss,
+    transit: ctx.transit,
+    logger,
+    metrics: metrics.registry,
+    maxDocumentBytes: config.maxDocumentBytes,
+    now,
+    ready: async () => {
+      await sql`select 1`.execute(handle.db);
+      return true;
+    },
+  });
+
+  let server: ServerType | undefined;
+  let port: number | undefined;
+  if (roles.http) {
+    await new Promise<void>((resolve) => {
+      server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+        port = info.port;
+        resolve();
+      });
+    });
+    logger.info({ port, host: config.host }, 'leakwatch is listening');
+  }
+
+  return {
+    ctx,
+    handle,
+    app,
+    get port() {
+      return port;
+    },
+    async stop() {
+      if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      await boss.stop({ graceful: true, timeout: 20_000, close: true });
+      if (!overrides.handle) await handle.close();
+    },
+  };
+}
