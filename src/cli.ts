@@ -8,6 +8,10 @@ const USAGE = `Usage: leakwatch <command> [options]
 
 Commands:
   scan [PATH…|-]     scan files, directories or stdin for leaked credentials
+  serve              run the API, webhooks and pipeline workers
+  worker             run pipeline workers only (scale-out)
+  migrate            apply database migrations
+  keys create        create an API key (printed once)
   detectors          list the built-in detectors
   help               show this help
 
@@ -16,6 +20,13 @@ Run \`leakwatch <command> --help\` for a command's options.`;
 const COMMANDS: Record<string, (argv: readonly string[], io: CommandIo) => number | Promise<number>> = {
   scan: runScan,
   detectors: runDetectors,
+  // Database-backed commands load their (heavier) modules only when used, so `scan` starts fast.
+  serve: async (argv, io) =>
+    (await import('./cli/serve-command.ts')).runService({ http: true, workers: true }, argv, io),
+  worker: async (argv, io) =>
+    (await import('./cli/serve-command.ts')).runService({ http: false, workers: true }, argv, io),
+  migrate: async (argv, io) => (await import('./cli/migrate-command.ts')).runMigrate(argv, io),
+  keys: async (argv, io) => (await import('./cli/keys-command.ts')).runKeys(argv, io),
 };
 
 function packageVersion(): string {

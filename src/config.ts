@@ -24,7 +24,12 @@ const schema = z.object({
   LEAKWATCH_FINGERPRINT_KEY: keyOf32.optional(),
   LEAKWATCH_ENCRYPTION_KEY: keyOf32.optional(),
   LEAKWATCH_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LEAKWATCH_MAX_WINDOW_CHARS: z.coerce.number().int().min(65_536).max(64 * 1024 * 1024).default(1024 * 1024),
+  LEAKWATCH_MAX_WINDOW_CHARS: z.coerce
+    .number()
+    .int()
+    .min(65_536)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   LEAKWATCH_RULES: csv,
   DATABASE_URL: z
     .string()
@@ -32,7 +37,12 @@ const schema = z.object({
     .optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   LEAKWATCH_HOST: z.string().min(1).default('127.0.0.1'),
-  LEAKWATCH_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  LEAKWATCH_MAX_DOCUMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   LEAKWATCH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   LEAKWATCH_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.5).max(60).default(0.5),
   LEAKWATCH_VERIFY: bool.default(true),
@@ -42,9 +52,24 @@ const schema = z.object({
   LEAKWATCH_VERIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   LEAKWATCH_VERIFY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   LEAKWATCH_VERIFY_HOST_RPS: z.coerce.number().min(0.01).max(1000).default(5),
-  LEAKWATCH_VERIFY_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
-  LEAKWATCH_REVERIFY_INTERVAL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(3600),
-  LEAKWATCH_REVERIFY_GRACE_SECONDS: z.coerce.number().int().min(0).max(90 * 86_400).default(86_400),
+  LEAKWATCH_VERIFY_CACHE_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(3600),
+  LEAKWATCH_REVERIFY_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(3600),
+  LEAKWATCH_REVERIFY_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(90 * 86_400)
+    .default(86_400),
   LEAKWATCH_HOOKS: z.string().optional(),
   LEAKWATCH_REVOCATION_POLICY: z.string().optional(),
 });
@@ -119,7 +144,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       hostRequestsPerSecond: c.LEAKWATCH_VERIFY_HOST_RPS,
       cacheTtlMs: c.LEAKWATCH_VERIFY_CACHE_TTL_SECONDS * 1000,
     },
-    reverify: { intervalSeconds: c.LEAKWATCH_REVERIFY_INTERVAL_SECONDS, graceSeconds: c.LEAKWATCH_REVERIFY_GRACE_SECONDS },
+    reverify: {
+      intervalSeconds: c.LEAKWATCH_REVERIFY_INTERVAL_SECONDS,
+      graceSeconds: c.LEAKWATCH_REVERIFY_GRACE_SECONDS,
+    },
     hooks: parseHooksConfig(c.LEAKWATCH_HOOKS),
     revocation: parseRevocationPolicy(c.LEAKWATCH_REVOCATION_POLICY),
   };

@@ -54,7 +54,11 @@ export interface ServiceOverrides {
  * `leakwatch serve` runs both roles in one process, `leakwatch worker` only
  * the workers; any number of either can share one PostgreSQL.
  */
-export async function startService(config: Config, roles: ServiceRoles, overrides: ServiceOverrides = {}): Promise<Service> {
+export async function startService(
+  config: Config,
+  roles: ServiceRoles,
+  overrides: ServiceOverrides = {},
+): Promise<Service> {
   const fingerprintKey = loadFingerprintKey(config.dataDir, config.fingerprintKey);
   const { detectors, warnings } = withCustomRules(builtInDetectors, config.rulesFiles);
   const scanner = createScanner({ detectors, fingerprintKey, windowChars: config.maxWindowChars });
@@ -86,12 +90,20 @@ export async function startService(config: Config, roles: ServiceRoles, override
     now,
     reverify: config.reverify,
   };
-  if (!ctx.vault) logger.info('LEAKWATCH_ENCRYPTION_KEY is not set: secrets are not kept, re-verification of rotated credentials is off');
+  if (!ctx.vault)
+    logger.info(
+      'LEAKWATCH_ENCRYPTION_KEY is not set: secrets are not kept, re-verification of rotated credentials is off',
+    );
 
   if (roles.workers) {
-    await startWorkers(ctx, metrics, { concurrency: config.workerConcurrency, pollingIntervalSeconds: config.pollIntervalSeconds }, {
-      [QUEUES.hook]: (data) => handleHook(ctx, config.hooks, data as HookJob, 0),
-    });
+    await startWorkers(
+      ctx,
+      metrics,
+      { concurrency: config.workerConcurrency, pollingIntervalSeconds: config.pollIntervalSeconds },
+      {
+        [QUEUES.hook]: (data) => handleHook(ctx, config.hooks, data as HookJob, 0),
+      },
+    );
   }
 
   const app = createApp({

@@ -30,7 +30,14 @@ describe('pipeline end to end', () => {
         return HttpResponse.json(
           revoked
             ? { ok: false, error: 'token_revoked' }
-            : { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'deploy-bot', team_id: 'T0ACME', user_id: 'U0BOT' },
+            : {
+                ok: true,
+                url: 'https://acme.slack.com/',
+                team: 'Acme',
+                user: 'deploy-bot',
+                team_id: 'T0ACME',
+                user_id: 'U0BOT',
+              },
           { headers: { 'x-oauth-scopes': 'chat:write,channels:history' } },
         );
       }),
@@ -50,7 +57,9 @@ describe('pipeline end to end', () => {
     );
     const config = testConfig({
       LEAKWATCH_REVOCATION_POLICY: JSON.stringify({ default: 'manual', rules: [{ issuer: 'slack', mode: 'auto' }] }),
-      LEAKWATCH_HOOKS: JSON.stringify([{ name: 'siem', url: 'https://hooks.internal.test/leakwatch', secret: HOOK_KEY }]),
+      LEAKWATCH_HOOKS: JSON.stringify([
+        { name: 'siem', url: 'https://hooks.internal.test/leakwatch', secret: HOOK_KEY },
+      ]),
     });
     const { service, logs } = await startTestService(database, config);
     try {
@@ -71,13 +80,10 @@ describe('pipeline end to end', () => {
       expect(response.status).toBe(202);
       expect(await response.json()).toMatchObject({ accepted: true });
 
-      const finding = await eventually(
-        async () => {
-          const f = await database.db.selectFrom('findings').selectAll().executeTakeFirst();
-          return f?.status === 'resolved' ? f : undefined;
-        },
-        60_000,
-      ).catch(async (error) => {
+      const finding = await eventually(async () => {
+        const f = await database.db.selectFrom('findings').selectAll().executeTakeFirst();
+        return f?.status === 'resolved' ? f : undefined;
+      }, 60_000).catch(async (error) => {
         console.log(logs.join(''), await database.db.selectFrom('findings').selectAll().execute());
         throw error;
       });
@@ -97,9 +103,17 @@ describe('pipeline end to end', () => {
       expect(notifications[0]).toMatchObject({ status: 'sent', recipient: 'log:wiki:u-17' });
       const occurrence = await database.db.selectFrom('occurrences').selectAll().executeTakeFirstOrThrow();
       expect(occurrence).toMatchObject({ platform: 'wiki', container: 'ENG', item: 'page-42' });
-      const actions = (await database.db.selectFrom('audit_log').select('action').orderBy('id').execute()).map((a) => a.action);
+      const actions = (await database.db.selectFrom('audit_log').select('action').orderBy('id').execute()).map(
+        (a) => a.action,
+      );
       expect(actions).toEqual(
-        expect.arrayContaining(['finding.created', 'finding.verified', 'finding.notified', 'finding.revoked', 'finding.resolved']),
+        expect.arrayContaining([
+          'finding.created',
+          'finding.verified',
+          'finding.notified',
+          'finding.revoked',
+          'finding.resolved',
+        ]),
       );
 
       const events = await eventually(async () => {
@@ -111,7 +125,9 @@ describe('pipeline end to end', () => {
           : undefined;
       });
       for (const e of events) {
-        expect(verifyHookSignature(HOOK_KEY, e.signature, e.timestamp, e.body, Math.floor(Date.now() / 1000))).toBe(true);
+        expect(verifyHookSignature(HOOK_KEY, e.signature, e.timestamp, e.body, Math.floor(Date.now() / 1000))).toBe(
+          true,
+        );
       }
 
       // Invariant 1: the raw secret is nowhere: not in any table (pg-boss's included), log line or hook body.

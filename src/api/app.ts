@@ -23,17 +23,28 @@ export function createApp(ctx: ApiContext) {
     const ready = await ctx.ready().catch(() => false);
     return c.json({ ready }, ready ? 200 : 503);
   });
-  app.get('/metrics', async (c) => c.text(await ctx.metrics.metrics(), 200, { 'content-type': ctx.metrics.contentType }));
+  app.get('/metrics', async (c) =>
+    c.text(await ctx.metrics.metrics(), 200, { 'content-type': ctx.metrics.contentType }),
+  );
 
   app.route('/api/v1/documents', documentsRoutes(ctx));
   app.route('/api/v1/findings', findingsRoutes(ctx));
 
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'no such route', requestId: c.get('requestId') } }, 404));
+  app.notFound((c) =>
+    c.json({ error: { code: 'not_found', message: 'no such route', requestId: c.get('requestId') } }, 404),
+  );
   app.onError((error, c) => {
     const requestId = c.get('requestId');
     if (error instanceof ApiError) {
       return c.json(
-        { error: { code: error.code, message: error.message, requestId, ...(error.field ? { field: error.field } : {}) } },
+        {
+          error: {
+            code: error.code,
+            message: error.message,
+            requestId,
+            ...(error.field ? { field: error.field } : {}),
+          },
+        },
         error.status,
       );
     }

@@ -19,7 +19,11 @@ const documentSchema = z.object({
   version: shortText(128).optional(),
   url: z.string().url().max(2048).optional(),
   author: z
-    .object({ id: shortText(256).optional(), email: z.string().email().max(320).optional(), name: shortText(256).optional() })
+    .object({
+      id: shortText(256).optional(),
+      email: z.string().email().max(320).optional(),
+      name: shortText(256).optional(),
+    })
     .optional(),
   occurredAt: z.string().datetime({ offset: true }).optional(),
   format: z.enum(TEXT_FORMATS).default('plain'),

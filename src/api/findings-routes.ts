@@ -99,18 +99,37 @@ export function findingsRoutes(ctx: ApiContext) {
         eb.or([eb('last_seen_at', '<', at), eb.and([eb('last_seen_at', '=', at), eb('id', '<', cursor.id)])]),
       );
     }
-    const rows = await query.orderBy('last_seen_at', 'desc').orderBy('id', 'desc').limit(q.limit + 1).execute();
+    const rows = await query
+      .orderBy('last_seen_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1)
+      .execute();
     const page = rows.slice(0, q.limit);
     const occurrences =
       page.length === 0
         ? []
-        : await ctx.db.selectFrom('occurrences').selectAll().where('finding_id', 'in', page.map((f) => f.id)).execute();
+        : await ctx.db
+            .selectFrom('occurrences')
+            .selectAll()
+            .where(
+              'finding_id',
+              'in',
+              page.map((f) => f.id),
+            )
+            .execute();
     const last = page[page.length - 1];
     return c.json({
-      findings: page.map((f) => findingView(f, occurrences.filter((o) => o.finding_id === f.id))),
+      findings: page.map((f) =>
+        findingView(
+          f,
+          occurrences.filter((o) => o.finding_id === f.id),
+        ),
+      ),
       nextCursor:
         rows.length > q.limit && last
-          ? Buffer.from(JSON.stringify({ lastSeenAt: last.last_seen_at.toISOString(), id: last.id })).toString('base64url')
+          ? Buffer.from(JSON.stringify({ lastSeenAt: last.last_seen_at.toISOString(), id: last.id })).toString(
+              'base64url',
+            )
           : null,
     });
   });

@@ -23,7 +23,12 @@ export async function createApiKey(
   const key = `${PREFIX}${randomBytes(32).toString('base64url')}`;
   const record = await db
     .insertInto('api_keys')
-    .values({ name: input.name, prefix: key.slice(0, PREFIX.length + 6), key_hash: hashApiKey(key), scopes: [...input.scopes] })
+    .values({
+      name: input.name,
+      prefix: key.slice(0, PREFIX.length + 6),
+      key_hash: hashApiKey(key),
+      scopes: [...input.scopes],
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return { key, record };

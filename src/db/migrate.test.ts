@@ -26,9 +26,7 @@ describe('migrations', () => {
     const database = await createTestDatabase();
     await database.close();
     // Roll back to empty, then race three independent pools at it.
-    const handles = await Promise.all(
-      [1, 2, 3].map(() => openDatabase({ databaseUrl: database.url!, dataDir: '' })),
-    );
+    const handles = await Promise.all([1, 2, 3].map(() => openDatabase({ databaseUrl: database.url!, dataDir: '' })));
     try {
       await sql`drop schema public cascade; create schema public`.execute(handles[0]!.db);
       const results = await Promise.all(handles.map((h) => migrateToLatest(h.db)));

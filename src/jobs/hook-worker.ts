@@ -16,7 +16,11 @@ export async function handleHook(
   job: HookJob,
   attempt: number,
 ): Promise<string> {
-  const row = await ctx.db.selectFrom('hook_deliveries').select(['hook']).where('id', '=', job.deliveryId).executeTakeFirst();
+  const row = await ctx.db
+    .selectFrom('hook_deliveries')
+    .select(['hook'])
+    .where('id', '=', job.deliveryId)
+    .executeTakeFirst();
   if (!row) return 'missing';
   const hook = hooks.find((h) => h.name === row.hook);
   if (!hook) return 'hook no longer configured';

@@ -21,8 +21,11 @@ export async function handleNotify(ctx: PipelineContext, job: NotifyJob): Promis
     .orderBy('first_seen_at')
     .execute();
   const owner = finding.owner_identity_id
-    ? ((await ctx.db.selectFrom('identities').selectAll().where('id', '=', finding.owner_identity_id).executeTakeFirst()) ??
-      null)
+    ? ((await ctx.db
+        .selectFrom('identities')
+        .selectAll()
+        .where('id', '=', finding.owner_identity_id)
+        .executeTakeFirst()) ?? null)
     : null;
   const notice = { finding, occurrences, owner };
   const recipient = ctx.notifier.recipientFor(notice);

@@ -9,7 +9,8 @@ import type { Logger } from '../logger.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { VerificationRunner } from '../verification/runner.ts';
 
-export type FindingEventType = 'finding.created' | 'finding.verified_live' | 'finding.revoke_requested' | 'finding.resolved';
+export type FindingEventType =
+  'finding.created' | 'finding.verified_live' | 'finding.revoke_requested' | 'finding.resolved';
 
 /** Publishes lifecycle events to outbound hooks (durably, as jobs). */
 export interface FindingEvents {

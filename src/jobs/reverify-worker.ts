@@ -25,7 +25,10 @@ export async function handleReverifyDue(ctx: PipelineContext): Promise<{ queued:
       withoutVault++;
       continue;
     }
-    const { secret, parts } = JSON.parse(ctx.vault.open(row.sealed)) as { secret: string; parts: Record<string, string> };
+    const { secret, parts } = JSON.parse(ctx.vault.open(row.sealed)) as {
+      secret: string;
+      parts: Record<string, string>;
+    };
     const job: VerifyJob = {
       findingId: row.id,
       sealedSecret: ctx.transit.seal(secret),

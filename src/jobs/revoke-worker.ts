@@ -43,7 +43,13 @@ export async function handleRevoke(ctx: PipelineContext, job: RevokeJob): Promis
     if (revoked) {
       await trx
         .updateTable('findings')
-        .set({ status: 'remediated', remediation: 'revoked', remediated_at: now, status_changed_at: now, updated_at: now })
+        .set({
+          status: 'remediated',
+          remediation: 'revoked',
+          remediated_at: now,
+          status_changed_at: now,
+          updated_at: now,
+        })
         .where('id', '=', finding.id)
         .where('status', 'not in', ['resolved', 'false_positive', 'allowlisted'])
         .execute();
@@ -58,7 +64,12 @@ export async function handleRevoke(ctx: PipelineContext, job: RevokeJob): Promis
   });
   if (revoked) {
     // Prove it: a revoked credential must now verify as dead.
-    const verify: VerifyJob = { findingId: finding.id, sealedSecret: job.sealedSecret, sealedParts: job.sealedParts, reason: 'reverify' };
+    const verify: VerifyJob = {
+      findingId: finding.id,
+      sealedSecret: job.sealedSecret,
+      sealedParts: job.sealedParts,
+      reason: 'reverify',
+    };
     await ctx.boss.send(QUEUES.verify, verify, { singletonKey: finding.id });
   }
   return result.outcome;

@@ -29,10 +29,14 @@ export async function handleVerify(ctx: PipelineContext, job: VerifyJob): Promis
 
   if (result.liveness === 'unknown' && result.retryAt !== undefined && (job.attempt ?? 0) < MAX_RESCHEDULES) {
     // The issuer asked us to wait: come back then instead of holding a worker.
-    await ctx.boss.send(QUEUES.verify, { ...job, attempt: (job.attempt ?? 0) + 1 }, {
-      singletonKey: job.findingId,
-      startAfter: new Date(result.retryAt),
-    });
+    await ctx.boss.send(
+      QUEUES.verify,
+      { ...job, attempt: (job.attempt ?? 0) + 1 },
+      {
+        singletonKey: job.findingId,
+        startAfter: new Date(result.retryAt),
+      },
+    );
   }
 
   const now = ctx.now();
@@ -46,7 +50,12 @@ export async function handleVerify(ctx: PipelineContext, job: VerifyJob): Promis
         facts: result.facts ? JSON.stringify(result.facts) : null,
       })
       .execute();
-    const current = await trx.selectFrom('findings').selectAll().where('id', '=', finding.id).forUpdate().executeTakeFirstOrThrow();
+    const current = await trx
+      .selectFrom('findings')
+      .selectAll()
+      .where('id', '=', finding.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     const changes: Partial<Record<keyof Finding, unknown>> = {
       liveness: result.liveness,
       liveness_reason: result.reason ?? null,
@@ -58,7 +67,10 @@ export async function handleVerify(ctx: PipelineContext, job: VerifyJob): Promis
     let audit: { action: string; details: Record<string, unknown> } | undefined;
     if (result.liveness === 'dead' && canTransition(current.status, 'resolved')) {
       Object.assign(changes, { status: 'resolved', resolved_at: now, status_changed_at: now });
-      audit = { action: 'finding.resolved', details: { because: job.reason === 'new' ? 'dead when found' : 'verified dead' } };
+      audit = {
+        action: 'finding.resolved',
+        details: { because: job.reason === 'new' ? 'dead when found' : 'verified dead' },
+      };
     } else if (job.reason === 'reverify' && current.status === 'remediated') {
       if (result.liveness === 'live') {
         const graceEnds = (current.remediated_at?.getTime() ?? now.getTime()) + ctx.reverify.graceSeconds * 1000;
@@ -86,7 +98,8 @@ export async function handleVerify(ctx: PipelineContext, job: VerifyJob): Promis
     return row;
   });
 
-  if (updated.status === 'resolved' && finding.status !== 'resolved') await ctx.events.emit('finding.resolved', updated);
+  if (updated.status === 'resolved' && finding.status !== 'resolved')
+    await ctx.events.emit('finding.resolved', updated);
   if (result.liveness === 'live' && finding.liveness !== 'live') {
     await ctx.events.emit('finding.verified_live', updated, job.sealedSecret);
   }
@@ -94,7 +107,11 @@ export async function handleVerify(ctx: PipelineContext, job: VerifyJob): Promis
     const notify: NotifyJob = { findingId: finding.id };
     await ctx.boss.send(QUEUES.notify, notify, { singletonKey: finding.id });
     if (result.liveness === 'live' && detector?.revoke) {
-      const mode = ctx.revocation.modeFor({ detectorId: finding.detector_id, issuer: finding.issuer, severity: updated.severity as never });
+      const mode = ctx.revocation.modeFor({
+        detectorId: finding.detector_id,
+        issuer: finding.issuer,
+        severity: updated.severity as never,
+      });
       if (mode === 'auto') await requestRevoke(ctx, updated, job, 'policy:auto');
     }
   }
