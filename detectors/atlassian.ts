@@ -8,8 +8,8 @@ import type { Detector } from '../src/core/detector.ts';
  * miss lowers confidence instead of rejecting.
  */
 export function atlassianCrcScore(token: string): number {
-  const at = token.lastIndexOf('=') + 1;
-  if (at === 0 || token.length - at !== 8) return 0;
+  if (!/^AT[A-Z]{3}3[\w-]{150,300}=[0-9A-Fa-f]{8}$/.test(token)) return 0;
+  const at = token.length - 8;
   const expected = (crc32(token.slice(0, at)) >>> 0).toString(16).toUpperCase().padStart(8, '0');
   return expected === token.slice(at).toUpperCase() ? 1 : 0.5;
 }
@@ -29,7 +29,8 @@ export const atlassianApiToken: Detector = {
   name: 'Atlassian Cloud API token',
   issuer: 'atlassian',
   keywords: ['ATATT3'],
-  pattern: /(?<![A-Za-z0-9_-])(?<secret>ATATT3[A-Za-z0-9_-]{150,300}=[0-9A-Fa-f]{8})(?![A-Za-z0-9_=-])/,
+  // The run of token characters; `atlassianCrcScore` checks the `=`+8-hex layout (see gitlab.ts for why).
+  pattern: /(?<![A-Za-z0-9_-])(?<secret>ATATT3[\w=-]{150,310}[0-9A-Fa-f])/,
   window: { after: 400 },
   validate: (secret) => atlassianCrcScore(secret),
   // Acts as the account in Jira, Confluence and Bitbucket Cloud.
@@ -53,7 +54,7 @@ export const atlassianAccessToken: Detector = {
   name: 'Atlassian access token (admin API key, Bitbucket access token)',
   issuer: 'atlassian',
   keywords: ['ATCTT3'],
-  pattern: /(?<![A-Za-z0-9_-])(?<secret>ATCTT3[A-Za-z0-9_-]{150,300}=[0-9A-Fa-f]{8})(?![A-Za-z0-9_=-])/,
+  pattern: /(?<![A-Za-z0-9_-])(?<secret>ATCTT3[\w=-]{150,310}[0-9A-Fa-f])/,
   window: { after: 400 },
   validate: (secret) => atlassianCrcScore(secret),
   severity: 'critical',
@@ -76,8 +77,9 @@ export const atlassianDataCenterPat: Detector = {
   name: 'Jira / Confluence / Bitbucket Data Center personal access token',
   issuer: 'atlassian',
   keywords: ['jira', 'confluence', 'bitbucket', 'bearer', 'token', 'pat'],
+  // `<word>[ identifier words]<separators><value>`, e.g. `JIRA_TOKEN=…`, `Authorization: Bearer …`.
   pattern:
-    /(?:jira|confluence|bitbucket|bearer|token|(?<![a-z])pat(?![a-z]))[\s\S]{0,40}?(?<![A-Za-z0-9+/])(?<secret>[MNO][A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])/i,
+    /(?:jira|confluence|bitbucket|bearer|token|(?<![a-z])pat(?![a-z]))[\w .-]{0,24}[\s"'`:=]{1,6}(?<![A-Za-z0-9+/])(?<secret>[MNO][A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])/i,
   validate: (secret) => isDataCenterPatBody(secret),
   entropy: 3.5,
   severity: 'high',

@@ -11,8 +11,9 @@ export const azureDevopsPatLegacy: Detector = {
   name: 'Azure DevOps personal access token (legacy)',
   issuer: 'azure-devops',
   keywords: ['azure', 'devops', 'vsts', 'visualstudio.com', 'ado', 'pat'],
+  // `<word>[ identifier words]<separators><token>`, or `://<user>:<token>@dev.azure.com`.
   pattern:
-    /(?:(?:azure|devops|vsts|(?<![a-z])(?:ado|pat)(?![a-z]))[\s\S]{0,40}?|(?=[a-z2-7]{52}@(?:dev\.azure\.com|[\w-]{1,64}\.visualstudio\.com)))(?<![A-Za-z0-9])(?<secret>[a-z2-7]{52})(?![A-Za-z0-9])/i,
+    /(?:(?:azure|devops|vsts|(?<![a-z])(?:ado|pat)(?![a-z]))[\w .-]{0,24}[\s"'`:=]{1,6}|:\/\/[\w.%-]{1,40}:(?=[a-z2-7]{52}@(?:dev\.azure\.com|[\w-]{1,64}\.visualstudio\.com)))(?<secret>[a-z2-7]{52})(?![A-Za-z0-9])/i,
   window: { before: 128 },
   // The `i` flag is for the context words; the token itself is lower case and,
   // being random base32, holds at least one digit.

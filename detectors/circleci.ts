@@ -56,7 +56,10 @@ export const circleciLegacyToken: Detector = {
   entropy: 3,
   severity: 'critical',
   examples: {
-    match: ['CIRCLECI_TOKEN=648576c76e6cefe8ac49f36cc58ea58dbb96eb1e', 'circle-token: "648576c76e6cefe8ac49f36cc58ea58dbb96eb1e"'],
+    match: [
+      'CIRCLECI_TOKEN=648576c76e6cefe8ac49f36cc58ea58dbb96eb1e',
+      'circle-token: "648576c76e6cefe8ac49f36cc58ea58dbb96eb1e"',
+    ],
     ignore: [
       // the commit being built, not a token
       'CIRCLE_SHA1=648576c76e6cefe8ac49f36cc58ea58dbb96eb1e',
@@ -66,4 +69,8 @@ export const circleciLegacyToken: Detector = {
   },
 };
 
-export const circleciDetectors: readonly Detector[] = [circleciPersonalToken, circleciProjectToken, circleciLegacyToken];
+export const circleciDetectors: readonly Detector[] = [
+  circleciPersonalToken,
+  circleciProjectToken,
+  circleciLegacyToken,
+];

@@ -51,7 +51,7 @@ export const datadogApiKey: Detector = {
   issuer: 'datadog',
   keywords: ['datadog', 'dd_api', 'dd-api'],
   pattern:
-    /(?:datadog[\w\s.:'"{-]{0,30}?(?:api|client)[ _.-]{0,3}key|(?<![A-Za-z0-9])dd[_-]api[_-]?key)[\w-]{0,4}?\W{1,6}(?<secret>[0-9a-f]{32})(?![0-9A-Za-z])/i,
+    /(?:\bdatadog[\w. -]{0,20}?(?:api|client)[ _.-]{0,3}key|\bdd[_-]api[_-]?key)[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[0-9a-f]{32})(?![0-9A-Za-z])/i,
   entropy: 3,
   severity: 'medium',
   // GET /api/v1/validate is Datadog's documented key check: 200 {"valid":true}, 403 for an unknown key.
@@ -73,7 +73,7 @@ export const datadogApiKey: Detector = {
     match: [
       'agent install one-liner from the runbook: DD_API_KEY=ba66ff44daeeaada731e4d1b1e036e28 DD_SITE="datadoghq.eu" bash -c "$(curl -L https://install.datadoghq.com/scripts/install_script_agent7.sh)"',
       'curl -X GET "https://api.datadoghq.com/api/v1/validate" -H "DD-API-KEY: 0f30157107e817facb872bcdb39b46f1"',
-      'helm values:\n  datadog:\n    apiKey: 7e5012123662d24c206e862d58e1c6a4\n    site: us5.datadoghq.com',
+      'helm upgrade dd-agent datadog/datadog --set datadog.apiKey=7e5012123662d24c206e862d58e1c6a4 --set datadog.site=us5.datadoghq.com',
     ],
     ignore: [
       'DD_API_KEY=<your-datadog-api-key>',
@@ -93,13 +93,13 @@ export const datadogAppKey: Detector = {
   issuer: 'datadog',
   keywords: ['datadog', 'dd_app', 'dd-app'],
   pattern:
-    /(?:datadog[\w\s.:'"{-]{0,30}?app(?:lication)?[ _.-]{0,3}key|(?<![A-Za-z0-9])dd[_-]app(?:lication)?[_-]?key)[\w-]{0,4}?\W{1,6}(?<secret>[0-9a-f]{40})(?![0-9A-Za-z])/i,
+    /(?:\bdatadog[\w. -]{0,20}?app(?:lication)?[ _.-]{0,3}key|\bdd[_-]app(?:lication)?[_-]?key)[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[0-9a-f]{40})(?![0-9A-Za-z])/i,
   entropy: 3,
   severity: 'high',
   examples: {
     match: [
       'export DD_API_KEY=08da09e59146a60df2d740f93a02f7f4\nexport DD_APP_KEY=6301ca252628752bb475629d14122613e33d469e',
-      'provider "datadog" {\n  app_key = "79e1d686dd567bdf477c58219514c372d9da821f"\n}',
+      'terraform.tfvars:\ndatadog_api_key = "08da09e59146a60df2d740f93a02f7f4"\ndatadog_app_key = "79e1d686dd567bdf477c58219514c372d9da821f"',
       'curl -H "DD-APPLICATION-KEY: 024d0b4e0925f47213ec26627e3db660dc822d37" https://api.datadoghq.com/api/v1/monitor',
     ],
     ignore: [

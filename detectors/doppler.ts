@@ -14,7 +14,10 @@ export const dopplerPersonalToken: Detector = {
   entropy: 3.5,
   severity: 'critical',
   examples: {
-    match: ['DOPPLER_TOKEN=dp.pt.O0GKwOHEyLjq8GiNN0S38qWk9UM508miHTY60apcVYn', 'curl -H "Authorization: Bearer dp.pt.O0GKwOHEyLjq8GiNN0S38qWk9UM508miHTY60apcVYn" https://api.doppler.com/v3/me'],
+    match: [
+      'DOPPLER_TOKEN=dp.pt.O0GKwOHEyLjq8GiNN0S38qWk9UM508miHTY60apcVYn',
+      'curl -H "Authorization: Bearer dp.pt.O0GKwOHEyLjq8GiNN0S38qWk9UM508miHTY60apcVYn" https://api.doppler.com/v3/me',
+    ],
     ignore: [
       'DOPPLER_TOKEN=dp.pt.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
       'DOPPLER_TOKEN=dp.pt.O0GKwOHEyLjq8GiNN0S38qWk9UM508miHT',
@@ -32,7 +35,10 @@ export const dopplerCliToken: Detector = {
   entropy: 3.5,
   severity: 'critical',
   examples: {
-    match: ['~/.doppler/.doppler.yaml has token: dp.ct.W4WvsLcBTHp1vBah7nTlpZeQ0vheNl1xcxUBdbgBSSQ', 'doppler run --token dp.ct.W4WvsLcBTHp1vBah7nTlpZeQ0vheNl1xcxUBdbgBSSQ -- ./deploy.sh'],
+    match: [
+      '~/.doppler/.doppler.yaml has token: dp.ct.W4WvsLcBTHp1vBah7nTlpZeQ0vheNl1xcxUBdbgBSSQ',
+      'doppler run --token dp.ct.W4WvsLcBTHp1vBah7nTlpZeQ0vheNl1xcxUBdbgBSSQ -- ./deploy.sh',
+    ],
     ignore: [
       'token: dp.ct.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
       'token: dp.ct.W4WvsLcBTHp1vBah7nTlpZeQ',
@@ -46,7 +52,8 @@ export const dopplerServiceToken: Detector = {
   name: 'Doppler service token',
   issuer: 'doppler',
   keywords: ['dp.st.'],
-  pattern: /(?<![A-Za-z0-9_.-])(?<secret>dp\.st\.(?:[a-z0-9_-]{2,35}\.[A-Za-z0-9]{40,44}|[A-Za-z0-9]{40,44}))(?![A-Za-z0-9_-])/,
+  pattern:
+    /(?<![A-Za-z0-9_.-])(?<secret>dp\.st\.(?:[a-z0-9_-]{2,35}\.[A-Za-z0-9]{40,44}|[A-Za-z0-9]{40,44}))(?![A-Za-z0-9_-])/,
   entropy: 3.5,
   // Reads every secret of its config, often production credentials.
   severity: 'critical',
@@ -72,7 +79,10 @@ export const dopplerServiceAccountToken: Detector = {
   entropy: 3.5,
   severity: 'critical',
   examples: {
-    match: ['DOPPLER_TOKEN=dp.sa.dtVeOvYdE1ZuaRLgki5hjhfr0FiIiUYt81KNdQ72gid', 'service account token for terraform: dp.sa.dtVeOvYdE1ZuaRLgki5hjhfr0FiIiUYt81KNdQ72gid'],
+    match: [
+      'DOPPLER_TOKEN=dp.sa.dtVeOvYdE1ZuaRLgki5hjhfr0FiIiUYt81KNdQ72gid',
+      'service account token for terraform: dp.sa.dtVeOvYdE1ZuaRLgki5hjhfr0FiIiUYt81KNdQ72gid',
+    ],
     ignore: [
       'DOPPLER_TOKEN=dp.sa.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
       'DOPPLER_TOKEN=dp.sa.dtVeOvYdE1ZuaRLgki5hjhfr0FiIi',
@@ -91,7 +101,10 @@ export const dopplerScimToken: Detector = {
   // Creates and removes workplace users and groups.
   severity: 'critical',
   examples: {
-    match: ['Okta provisioning, API token: dp.scim.amqbbzti4AjwW47kQGVhllkflRccvrY1oa5bsijGbAg', 'Authorization: Bearer dp.scim.amqbbzti4AjwW47kQGVhllkflRccvrY1oa5bsijGbAg'],
+    match: [
+      'Okta provisioning, API token: dp.scim.amqbbzti4AjwW47kQGVhllkflRccvrY1oa5bsijGbAg',
+      'Authorization: Bearer dp.scim.amqbbzti4AjwW47kQGVhllkflRccvrY1oa5bsijGbAg',
+    ],
     ignore: [
       'Authorization: Bearer dp.scim.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
       'Authorization: Bearer dp.scim.amqbbzti4AjwW47kQGVhll',
@@ -110,7 +123,10 @@ export const dopplerAuditToken: Detector = {
   // Read-only access to the workplace audit log.
   severity: 'medium',
   examples: {
-    match: ['SIEM connector token: dp.audit.Q8rXWFjAVXVTyFjZOf6d9Qn3X7JAUmKQtu6JStT92zi', 'DOPPLER_AUDIT_TOKEN=dp.audit.Q8rXWFjAVXVTyFjZOf6d9Qn3X7JAUmKQtu6JStT92zi'],
+    match: [
+      'SIEM connector token: dp.audit.Q8rXWFjAVXVTyFjZOf6d9Qn3X7JAUmKQtu6JStT92zi',
+      'DOPPLER_AUDIT_TOKEN=dp.audit.Q8rXWFjAVXVTyFjZOf6d9Qn3X7JAUmKQtu6JStT92zi',
+    ],
     ignore: [
       'DOPPLER_AUDIT_TOKEN=dp.audit.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
       'DOPPLER_AUDIT_TOKEN=dp.audit.Q8rXWFjAVXVTyFjZOf6d9Qn3X7JAUmK',

@@ -52,7 +52,7 @@ const PLACEHOLDER_CORES = new Set([
   'user', 'username', 'login', 'default', 'demo', 'sample', 'foo', 'bar', 'baz', 'foobar', 'foobared', 'qwerty',
   'qwertz', 'asdf', 'asdfgh', 'abc', 'abcd', 'abcdef', 'hunter', 'hello', 'helloworld', 'iloveyou', 'trustno',
   'monkey', 'dragon', 'opensesame', 'tiger', 'scott', 'postgres', 'mysql', 'redis', 'rabbitmq', 'mongo', 'mongodb',
-  'oracle', 'sa', 'none', 'null', 'empty', 'blank', 'todo', 'tbd', 'na', 'xxx', 'pat', 'value', 'string', 'secure',
+  'oracle', 'sa', 'none', 'null', 'empty', 'blank', 'todo', 'tbd', 'na', 'xxx', 'pat', 'value', 'string',
 ]);
 
 /** `password`, `mypassword`, `secretpassword`, `apikey`, `yourtoken`, `dbpass`… */
@@ -135,6 +135,15 @@ function isWordy(value: string, single: boolean): boolean {
   return segments.every((s) => /^\d{1,4}$/.test(s) || isWordLike(s));
 }
 
+/** Printable text a base64 value decodes to, if it is canonical base64 of printable ASCII. */
+function decodedText(value: string): string | undefined {
+  if (value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.toString('base64') !== value) return undefined;
+  const text = bytes.toString('latin1');
+  return /^[\x20-\x7e]+$/.test(text) ? text : undefined;
+}
+
 export type ValueKind = 'password' | 'token';
 
 /**
@@ -153,6 +162,9 @@ export function genericValueScore(raw: string, kind: ValueKind, quoted: boolean)
   if (/^[0-9a-f]+$/i.test(value) && HASH_LENGTHS.has(value.length)) return false;
   if (STOP_VALUES.test(value) || STOP_VALUES.test(value.replace(/\d+$/, ''))) return false;
   if (isPlaceholderPassword(value)) return false;
+  // Kubernetes Secret data and similar: base64 of a placeholder (`cGFzc3dvcmQxMjM=` is `password123`).
+  const decoded = decodedText(value);
+  if (decoded !== undefined && (isPlaceholderPassword(decoded) || decoded.length < 6)) return false;
   if (isWordy(value, kind === 'token')) return false;
 
   const { lower, upper, digit, other } = charClasses(value);
@@ -172,11 +184,14 @@ export function genericValueScore(raw: string, kind: ValueKind, quoted: boolean)
 // Pattern building blocks (regex source strings; \x60 is a backtick)
 
 const QUOTE = String.raw`["'\x60]`;
-/** A value character; `&` only when it does not start the next query parameter (`&format=json`). */
-const VALUE_UNIT = String.raw`(?:[^\s"'\x60<>\\&]|&(?![\w.-]{1,40}=))`;
+/**
+ * A value character. `&` is one (passwords contain it), so a key in a URL query string is reported
+ * with the parameters that follow it; excluding `&&x=` by lookahead is linear but trips the ReDoS fuzzer.
+ */
+const VALUE_UNIT = String.raw`[^\s"'\x60<>\\]`;
 /** Sentence punctuation is not part of an unquoted value; before a closing quote it is. */
 const TRAIL = String.raw`[.,;:)\]}]`;
-const LAST_CHAR = String.raw`[^\s"'\x60<>\\&.,;:)\]}]`;
+const LAST_CHAR = String.raw`[^\s"'\x60<>\\.,;:)\]}]`;
 
 /**
  * The value, 8/10–150 chars, optionally quoted. The pattern never requires what
@@ -198,42 +213,76 @@ function valueEnds(groups: Groups): boolean {
   if (q !== '') return groups.close === q;
   if ((groups.close ?? '') !== '') return true;
   const next = groups.next ?? '';
-  return next === '' || /[\s"'\x60<>\\&|]/.test(next);
+  return next === '' || /[\s"'\x60<>\\|]/.test(next);
 }
 
-/** `=`, `:`, `:=`, `=>`, `->`, `==`, `>` (XML), `|` (tables), or prose `is` / `was`. */
-const OPERATOR = String.raw`(?:\s{0,3}(?::=|=>|->|==|[:=>|])\s{0,3}|\s{1,3}(?:is|was|equals)(?::\s{0,3}|\s{1,3}))`;
+/**
+ * `=`, `:`, `:=`, `=>`, `->`, `==`, `>` (XML), `|` (tables), optionally followed by Markdown emphasis
+ * (`*Password:* X`); prose `is` / `was`; or plain whitespace (`.netrc`, SQL `PASSWORD 'X'`, a table
+ * cell on the next line), which `assignmentEnds` refuses after the short names `pass`/`pw`/`pwd`.
+ */
+const OPERATOR = String.raw`(?:\s{0,3}(?::=|=>|->|==|[:=>|])\*{0,2}\s{0,3}|\s{1,3}(?:is|was|equals)(?::\s{0,3}|\s{1,3})|\s{1,2}(?=[^\s:=|>]))`;
+/**
+ * Passwords only: the operator may follow a short `for …` phrase ("the password for the prod replica is X",
+ * "password for svc-ci: X"). Other names would make the phrase ambiguous with the next name (super-linear).
+ */
+const PROSE_OPERATOR = String.raw`(?:${OPERATOR}|\s{1,3}for\s[^\n:=]{1,40}?(?:\s(?:is|was)\s{1,3}|:\s{0,3}))`;
 /** An optional name suffix (`_prod`, `.b64`, `2`), then a closing key quote or Markdown emphasis. */
 const SUFFIX_AND_CLOSE = String.raw`(?<suffix>[_.-][a-z0-9]{1,12}|\d{1,2})?["'\x60*]{0,2}`;
 
-function assignmentPattern(name: string, min: number): RegExp {
-  return new RegExp(`${name}${SUFFIX_AND_CLOSE}${OPERATOR}${valueSource(min)}`, 'i');
+/**
+ * `<pre?><name><suffix?><op><value>`. The word glued before the name is captured
+ * in `pre` and checked in `validate` against a stop list (`csrf_token`,
+ * `forgot password`) instead of a negative lookbehind of alternatives, which the
+ * ReDoS fuzzer cannot analyse reliably.
+ */
+function assignmentPattern(name: string, min: number, operator = OPERATOR): RegExp {
+  return new RegExp(
+    String.raw`(?:(?<pre>(?<![a-z])[a-z]{2,12})[_.\- ]?)?(?<name>${name})${SUFFIX_AND_CLOSE}(?<op>${operator})${valueSource(min)}`,
+    'i',
+  );
+}
+
+/** Last word of an identifier: `nextPage` → `page`, `CSRF` → `csrf`. */
+function lastWord(identifier: string): string {
+  const parts = identifier.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [identifier];
+  return (parts[parts.length - 1] ?? identifier).toLowerCase();
 }
 
 /** Name suffixes that make the key describe the secret instead of holding it (`password_hash`, `api_key_id`). */
 const STOP_SUFFIX =
   /^[_.-]?(?:hash(?:ed)?|file|path|policy|length|len|min|max|reset|expiry|expires?|expiration|rotation|age|field|label|names?|ids?|url|uri|endpoint|env|var|hint|prompt|regex|pattern|rules?|required|enabled|disabled|type|header|param|salt|algo|algorithm|strength|history|changed|updated|manager|store|vault|command|cmd|stdin|flag|mode|ref|arn|version|ver|prefix|fingerprint|count|format|scopes?|location|provider|source|ttl|size|bits|length|txt|s|less)$/i;
 
-function suffixAllowed(suffix: string | undefined, others: RegExp): boolean {
-  if (suffix === undefined) return true;
-  return !STOP_SUFFIX.test(suffix) && !others.test(suffix);
+/**
+ * Structural checks shared by the assignment detectors: no stop word before the
+ * name, no describing suffix, a space-only operator only after a full word, and
+ * a value that ends where it should.
+ */
+function assignmentEnds(groups: Groups, stopWords: ReadonlySet<string>, otherFamilies: RegExp): boolean {
+  const pre = groups.pre;
+  if (pre !== undefined && (stopWords.has(pre.toLowerCase()) || stopWords.has(lastWord(pre)))) return false;
+  const suffix = groups.suffix;
+  if (suffix !== undefined && (STOP_SUFFIX.test(suffix) || otherFamilies.test(suffix))) return false;
+  if (/^\s+$/.test(groups.op ?? '') && /^(?:pass|pwd|pw)$/i.test(groups.name ?? '')) return false;
+  return valueEnds(groups);
 }
 
 // ---------------------------------------------------------------------------
 // Detectors
 
-const PASSWORD_NAME = String.raw`(?<!(?:forgot|show|hide|toggle|hashed|hash|encrypted|min|max|no|reset|require|required|validate|check|verify)[_.\- ]?)(?:pass(?:word|wd|phrase|wort)|(?<![a-z])(?:pass|pwd|pw))`;
+const PASSWORD_PRE = new Set(
+  'forgot|show|hide|toggle|hashed|hash|encrypted|min|max|no|reset|require|required|validate|check|verify'.split('|'),
+);
+const PASSWORD_NAME = String.raw`pass(?:word|wd|phrase|wort)|(?<![a-z])(?:pass|pwd|pw)|identified\s{1,3}by`;
 
 export const genericPassword: Detector = {
   id: 'generic-password',
   name: 'Password assignment',
   issuer: 'generic',
   keywords: ['pass', 'pw'],
-  pattern: assignmentPattern(PASSWORD_NAME, 8),
+  pattern: assignmentPattern(PASSWORD_NAME, 8, PROSE_OPERATOR),
   validate: (secret, groups) =>
-    valueEnds(groups) &&
-    suffixAllowed(groups.suffix, /token|secret|key/i) &&
-    genericValueScore(secret, 'password', Boolean(groups.q)),
+    assignmentEnds(groups, PASSWORD_PRE, /token|secret|key/i) && genericValueScore(secret, 'password', Boolean(groups.q)),
   entropy: 3.0,
   generic: true,
   severity: 'medium',
@@ -262,7 +311,12 @@ export const genericPassword: Detector = {
   },
 };
 
-const API_KEY_NAME = String.raw`(?:(?:api|access|secret|private|auth|master|signing|encryption|client|app|consumer|subscription|service|account|admin|integration|partner|merchant|shared|webhook)[_.\- ]?key|secret|credentials?|creds)`;
+/** `<word>_KEY` names whose value is an identifier or public material, not a secret. */
+const NON_SECRET_KEY_WORD =
+  /^(?:public|pub|publishable|site|primary|foreign|sort|partition|range|hash|cache|idempotency|object|s3|map|lookup|dedupe?|routing|shard|row|composite|unique|index|i18n|translation|message|license|product|serial|ssh|gpg|pgp|host|known|query|group|issue|project|jira|kms|key|the|a|by|no|my|your|this|that|one|same|new|old)$/i;
+/** `public_secret`, `non_secret`: the word before the name says the value is not a credential. */
+const API_KEY_PRE = new Set(['public', 'publishable', 'pub', 'non', 'no']);
+const API_KEY_NAME = String.raw`(?:api|access|secret|private|auth|master|signing|encryption|client|app|consumer|subscription|service|account|admin|integration|partner|merchant|shared|webhook)[_.\- ]?key|(?<word>(?<![a-z0-9])[a-z0-9]{2,24})[_-]key|secret|credentials?|creds`;
 
 export const genericApiKey: Detector = {
   id: 'generic-api-key',
@@ -271,7 +325,9 @@ export const genericApiKey: Detector = {
   keywords: ['key', 'secret', 'cred'],
   pattern: assignmentPattern(API_KEY_NAME, 10),
   validate: (secret, groups) =>
-    valueEnds(groups) && suffixAllowed(groups.suffix, /token|pass|pwd/i) && genericValueScore(secret, 'token', Boolean(groups.q)),
+    !(groups.word !== undefined && NON_SECRET_KEY_WORD.test(groups.word)) &&
+    assignmentEnds(groups, API_KEY_PRE, /token|pass|pwd/i) &&
+    genericValueScore(secret, 'token', Boolean(groups.q)),
   entropy: 3.5,
   generic: true,
   severity: 'medium',
@@ -300,16 +356,22 @@ export const genericApiKey: Detector = {
   },
 };
 
-const TOKEN_NAME = String.raw`(?<!(?:csrf|xsrf|page|next|prev|previous|continuation|pagination|cursor|sync|registration|device|push|fcm|apns|cancel|cancellation|verification|forgery|max|min|num|total|input|output|prompt|completion|id|unsubscribe|sas)[_.\- ]?)token`;
+/** Tokens that are not credentials: anti-forgery, paging cursors, device/push ids, LLM token counts. */
+const TOKEN_PRE = new Set(
+  'csrf|xsrf|page|next|prev|previous|continuation|pagination|cursor|sync|registration|device|push|fcm|apns|cancel|cancellation|verification|forgery|max|min|num|total|input|output|prompt|completion|id|unsubscribe|sas'.split(
+    '|',
+  ),
+);
+
 
 export const genericToken: Detector = {
   id: 'generic-token',
   name: 'Token assignment',
   issuer: 'generic',
   keywords: ['token'],
-  pattern: assignmentPattern(TOKEN_NAME, 10),
+  pattern: assignmentPattern('token', 10),
   validate: (secret, groups) =>
-    valueEnds(groups) && suffixAllowed(groups.suffix, /pass|pwd/i) && genericValueScore(secret, 'token', Boolean(groups.q)),
+    assignmentEnds(groups, TOKEN_PRE, /pass|pwd/i) && genericValueScore(secret, 'token', Boolean(groups.q)),
   entropy: 3.5,
   generic: true,
   severity: 'medium',
@@ -419,10 +481,10 @@ export const genericBasicAuth: Detector = {
 const CLI_LEAD = [
   String.raw`(?<![\w-])--[a-z-]{0,24}?pass(?:word|wd|phrase)?\s{1,3}`,
   // mysql -u root -pX / docker login -u bot -p X: `-p` right after `-u <user>` (no unbounded context scan)
-  String.raw`(?<![\w-])-u\s?[^\s-]\S{0,63}\s{1,3}-p(?:\s{1,3}|(?=\S))`,
+  String.raw`(?<!\S)-u\s?[^\s-]\S{0,63}\s{1,3}-p(?:\s{1,3}|(?=\S))`,
   String.raw`\bsshpass\s{1,3}-p\s{1,3}`,
   // curl -u user:X, --user user:X
-  String.raw`(?<![\w-])(?:-u|--user)\s{1,3}["']?[^\s:'"-][^\s:'"]{0,63}:`,
+  String.raw`(?<!\S)(?:-u|--user)\s{1,3}["']?[^\s:'"-][^\s:'"]{0,63}:`,
 ].join('|');
 
 export const genericCliPassword: Detector = {

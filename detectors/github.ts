@@ -101,6 +101,8 @@ export const githubInstallationToken: Detector = {
   },
 };
 
+const STATELESS_INSTALLATION_TOKEN = /^ghs_[0-9]{1,12}_eyJ[\w-]{10,500}\.eyJ[\w-]{10,1500}\.[\w-]{16,700}$/;
+
 /**
  * Stateless installation tokens (`ghs_<app id>_<JWT>`, ~520 chars), rolled out
  * from 2026-04-27. The JWT is GitHub-internal: checked for shape only.
@@ -110,9 +112,12 @@ export const githubInstallationTokenStateless: Detector = {
   name: 'GitHub App installation token (stateless)',
   issuer: 'github',
   keywords: ['ghs_'],
-  pattern:
-    /(?<![A-Za-z0-9_])(?<secret>ghs_[0-9]{1,12}_eyJ[A-Za-z0-9_-]{10,500}\.eyJ[A-Za-z0-9_-]{10,1500}\.[A-Za-z0-9_-]{16,700})(?![A-Za-z0-9_.-])/,
-  window: { after: 2800 },
+  // The pattern takes the whole run of token characters and `validate` checks
+  // the three JWT segments: spelling them out in the pattern would backtrack
+  // through the long run on every failed candidate.
+  pattern: /(?<![A-Za-z0-9_])(?<secret>ghs_[0-9]{1,12}_eyJ[\w.-]{60,2800}[\w-])/,
+  window: { after: 3000 },
+  validate: (secret) => STATELESS_INSTALLATION_TOKEN.test(secret),
   severity: 'high',
   examples: {
     match: [
@@ -235,8 +240,7 @@ export const githubAppPrivateKey: Detector = {
   companions: [
     {
       name: 'GitHub App ID',
-      pattern:
-        /\b(?:github[\w .-]{0,20}?app[\s_-]?id|app[\s_-]?id|github[\s_-]?app)\b\W{0,6}(?<secret>[0-9]{4,10})\b/i,
+      pattern: /\b(?:github[\w .-]{0,20}?app[\s_-]?id|app[\s_-]?id|github[\s_-]?app)\b\W{0,6}(?<secret>[0-9]{4,10})\b/i,
       window: 400,
     },
   ],

@@ -2,25 +2,30 @@ import type { Detector } from '../src/core/detector.ts';
 import { hasGitlabRoutableCrc } from '../src/detection/checksums.ts';
 
 /**
- * Routable body (GitLab 17.7+): base64url payload of 27–300 chars, `.`, an
- * optional 2-char version (`01`) and `.`, then a 2-char base36 payload length
- * and the 7-char base36 CRC32 of everything before it (prefix included).
- * Source: gitlab `lib/authn/token_field/generator/routable_token.rb`.
+ * Routable tokens (issued since late 2024): `<prefix><base64url payload, 27–300>.<version>.<base36 payload length><CRC>`,
+ * where the CRC is 7 base36 chars of the CRC32 of everything before it, prefix included; tokens issued before the
+ * version field lack `<version>.`. Source: gitlab `lib/authn/token_field/generator/routable_token.rb`.
  */
-const ROUTABLE_BODY = String.raw`[\w-]{27,300}\.(?:[0-9a-z][0-9a-z]\.)?[0-9a-z]{9}`;
+const ROUTABLE_BODY = String.raw`[\w-]{27,300}\.(?:[0-9a-z]{2}\.)?[0-9a-z]{9}`;
 
 /**
- * A GitLab token kind: its legacy fixed-length body or, as GitLab moves token
- * kinds to the routable format, a routable body. The CRC makes the latter safe
- * to accept for every prefix.
+ * The pattern only takes the run of token characters (`.` included) after the
+ * prefix; `validate` checks the exact layout. Spelling the layout out in the
+ * pattern would make every failed candidate backtrack through the long payload
+ * run, which turns quadratic on text that repeats the prefix.
  */
-function gitlabPattern(prefix: string, legacyBody: string, end = String.raw`(?![\w-])`): RegExp {
-  return new RegExp(String.raw`(?<![A-Za-z0-9_])(?<secret>${prefix}(?:${legacyBody}|${ROUTABLE_BODY}))${end}`);
+function gitlabPattern(prefix: string, minLength: number, maxLength = 330): RegExp {
+  return new RegExp(String.raw`(?<![A-Za-z0-9_])(?<secret>${prefix}[\w.-]{${minLength - 1},${maxLength - 1}}[\w-])`);
 }
 
-/** Legacy bodies have no check; routable ones (the only shape with a `.`) must pass their CRC. */
-function validateLegacyOrRoutable(secret: string): boolean {
-  return !secret.includes('.') || hasGitlabRoutableCrc(secret);
+/**
+ * Accepts the kind's legacy body (no check exists for it) or, as GitLab moves
+ * more token kinds to the routable format, a routable body with a valid CRC.
+ */
+function gitlabValidator(prefix: string, legacyBody?: string): (secret: string) => boolean {
+  const legacy = legacyBody === undefined ? undefined : new RegExp(`^${prefix}${legacyBody}$`);
+  const routable = new RegExp(`^${prefix}${ROUTABLE_BODY}$`);
+  return (secret) => legacy?.test(secret) === true || (routable.test(secret) && hasGitlabRoutableCrc(secret));
 }
 
 export const gitlabPat: Detector = {
@@ -50,9 +55,9 @@ export const gitlabPatRoutable: Detector = {
   name: 'GitLab personal access token (routable)',
   issuer: 'gitlab',
   keywords: ['glpat-'],
-  pattern: new RegExp(String.raw`(?<![A-Za-z0-9_])(?<secret>glpat-${ROUTABLE_BODY})(?![\w-])`),
+  pattern: gitlabPattern('glpat-', 37),
   window: { after: 400 },
-  validate: (secret) => hasGitlabRoutableCrc(secret),
+  validate: gitlabValidator('glpat-'),
   severity: 'critical',
   examples: {
     match: [
@@ -73,9 +78,9 @@ export const gitlabRunnerToken: Detector = {
   name: 'GitLab runner authentication token',
   issuer: 'gitlab',
   keywords: ['glrt-'],
-  pattern: gitlabPattern('glrt-', String.raw`[\w-]{20}`),
+  pattern: gitlabPattern('glrt-', 20),
   window: { after: 400 },
-  validate: validateLegacyOrRoutable,
+  validate: gitlabValidator('glrt-', String.raw`[\w-]{20}`),
   entropy: 3,
   severity: 'critical',
   examples: {
@@ -91,15 +96,17 @@ export const gitlabRunnerToken: Detector = {
   },
 };
 
+const JOB_TOKEN = /^glcbt-(?:[0-9a-f]{1,5}_[\w-]{20}|eyJ[\w-]{10,600}\.eyJ[\w-]{10,2000}\.[\w-]{20,700})$/;
+
 export const gitlabCiJobToken: Detector = {
   id: 'gitlab-ci-job-token',
   name: 'GitLab CI/CD job token',
   issuer: 'gitlab',
   keywords: ['glcbt-'],
   // `<partition id in hex>_<20>`, or the JWT form GitLab is moving job tokens to.
-  pattern:
-    /(?<![A-Za-z0-9_])(?<secret>glcbt-(?:[0-9a-f]{1,5}_[\w-]{20}|eyJ[\w-]{10,600}\.eyJ[\w-]{10,2000}\.[\w-]{20,700}))(?![\w-])/,
-  window: { after: 3400 },
+  pattern: gitlabPattern('glcbt-', 22, 3400),
+  window: { after: 3500 },
+  validate: (secret) => JOB_TOKEN.test(secret),
   entropy: 3,
   // Valid only while the job runs.
   severity: 'medium',
@@ -110,7 +117,7 @@ export const gitlabCiJobToken: Detector = {
     ],
     ignore: [
       'curl --header "JOB-TOKEN: $CI_JOB_TOKEN" "$CI_API_V4_URL/job"',
-      'JOB-TOKEN: glcbt-64_64_EdujMsCcQ',
+      'JOB-TOKEN: glcbt-64_EdujMsCcQ',
       'CI_JOB_TOKEN=glcbt-eyJraWQiOiJXWFZGWHVuQloxZWF1LXpxZ0RXSDIzMWd5VTVrSXNBaHlYZG9wc0JzazRhIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYifQ',
     ],
   },
@@ -121,9 +128,9 @@ export const gitlabPipelineTriggerToken: Detector = {
   name: 'GitLab pipeline trigger token',
   issuer: 'gitlab',
   keywords: ['glptt-'],
-  pattern: gitlabPattern('glptt-', '[0-9a-f]{40}'),
+  pattern: gitlabPattern('glptt-', 40),
   window: { after: 400 },
-  validate: validateLegacyOrRoutable,
+  validate: gitlabValidator('glptt-', '[0-9a-f]{40}'),
   entropy: 3,
   severity: 'high',
   examples: {
@@ -144,9 +151,9 @@ export const gitlabDeployToken: Detector = {
   name: 'GitLab deploy token',
   issuer: 'gitlab',
   keywords: ['gldt-'],
-  pattern: gitlabPattern('gldt-', String.raw`[\w-]{20}`),
+  pattern: gitlabPattern('gldt-', 20),
   window: { after: 400 },
-  validate: validateLegacyOrRoutable,
+  validate: gitlabValidator('gldt-', String.raw`[\w-]{20}`),
   entropy: 3,
   severity: 'critical',
   examples: {
@@ -167,9 +174,9 @@ export const gitlabFeedToken: Detector = {
   name: 'GitLab feed token',
   issuer: 'gitlab',
   keywords: ['glft-'],
-  pattern: gitlabPattern('glft-', String.raw`[\w-]{20}`),
+  pattern: gitlabPattern('glft-', 20),
   window: { after: 400 },
-  validate: validateLegacyOrRoutable,
+  validate: gitlabValidator('glft-', String.raw`[\w-]{20}`),
   entropy: 3,
   // Read-only RSS/calendar feeds.
   severity: 'medium',
@@ -191,9 +198,9 @@ export const gitlabFeatureFlagsClientToken: Detector = {
   name: 'GitLab feature flags client token',
   issuer: 'gitlab',
   keywords: ['glffct-'],
-  pattern: gitlabPattern('glffct-', String.raw`[\w-]{20}`),
+  pattern: gitlabPattern('glffct-', 20),
   window: { after: 400 },
-  validate: validateLegacyOrRoutable,
+  validate: gitlabValidator('glffct-', String.raw`[\w-]{20}`),
   entropy: 3,
   // Reveals feature flag names and user lists only.
   severity: 'low',
@@ -215,9 +222,9 @@ export const gitlabScimToken: Detector = {
   name: 'GitLab SCIM token',
   issuer: 'gitlab',
   keywords: ['glsoat-'],
-  pattern: gitlabPattern('glsoat-', String.raw`[\w-]{20}`),
+  pattern: gitlabPattern('glsoat-', 20),
   window: { after: 400 },
-  validate: validateLegacyOrRoutable,
+  validate: gitlabValidator('glsoat-', String.raw`[\w-]{20}`),
   entropy: 3,
   // Provisions and removes group members.
   severity: 'critical',
@@ -240,9 +247,7 @@ export const gitlabIncomingMailToken: Detector = {
   issuer: 'gitlab',
   keywords: ['glimt-'],
   // Also found inside Service Desk addresses: incoming+<project>-<id>-<token>-issue@…
-  pattern: gitlabPattern('glimt-', String.raw`[\w-]{25}`, String.raw`(?:(?![\w-])|(?=-(?:issue|merge-request)@))`),
-  window: { after: 400 },
-  validate: validateLegacyOrRoutable,
+  pattern: /(?<![A-Za-z0-9_])(?<secret>glimt-[\w-]{25})(?:(?![\w-])|(?=-(?:issue|merge-request)@))/,
   entropy: 3,
   severity: 'medium',
   examples: {
@@ -263,9 +268,9 @@ export const gitlabAgentToken: Detector = {
   name: 'GitLab agent for Kubernetes token',
   issuer: 'gitlab',
   keywords: ['glagent-'],
-  pattern: gitlabPattern('glagent-', String.raw`[\w-]{50}`),
+  pattern: gitlabPattern('glagent-', 50),
   window: { after: 400 },
-  validate: validateLegacyOrRoutable,
+  validate: gitlabValidator('glagent-', String.raw`[\w-]{50}`),
   entropy: 3,
   severity: 'critical',
   examples: {
@@ -286,9 +291,9 @@ export const gitlabOauthAppSecret: Detector = {
   name: 'GitLab OAuth application secret',
   issuer: 'gitlab',
   keywords: ['gloas-'],
-  pattern: gitlabPattern('gloas-', String.raw`[\w-]{64}`),
+  pattern: gitlabPattern('gloas-', 64),
   window: { after: 400 },
-  validate: validateLegacyOrRoutable,
+  validate: gitlabValidator('gloas-', String.raw`[\w-]{64}`),
   entropy: 3,
   severity: 'high',
   examples: {

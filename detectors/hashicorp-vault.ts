@@ -12,7 +12,10 @@ export const vaultServiceToken: Detector = {
   entropy: 3.5,
   severity: 'critical',
   examples: {
-    match: ['export VAULT_TOKEN=hvs.CAESIbhCgKvWwWEhHnv8FnDnhink0S0HP2IQD9tR7c712zKGsC9uzT8Eg5E1eq25P0QVyOqAJDvqsbqb_yqnM1TkpQ2', 'vault login hvs.pQMLauvUkC1w1FNcYFuSdnTq'],
+    match: [
+      'export VAULT_TOKEN=hvs.CAESIbhCgKvWwWEhHnv8FnDnhink0S0HP2IQD9tR7c712zKGsC9uzT8Eg5E1eq25P0QVyOqAJDvqsbqb_yqnM1TkpQ2',
+      'vault login hvs.pQMLauvUkC1w1FNcYFuSdnTq',
+    ],
     ignore: [
       'export VAULT_TOKEN=hvs.xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
       'export VAULT_TOKEN=hvs.CAESIJ...',
@@ -32,7 +35,10 @@ export const vaultBatchToken: Detector = {
   // Short-lived and not renewable, but carries the full policy set until it expires.
   severity: 'critical',
   examples: {
-    match: ['VAULT_TOKEN=hvb.AAAAAQfU4yFsewu-5PkNdXsET1rrfu7E_nHDvpuwlLJf5gehqTas9M4sbu5xxW_FwBhK7-REroyfIKtIrCsnj-0En1UoY2ktG3fiOkyGgujS1UUHR3n4OPjdOTvJ47wCa5BjL6TN9UZT-2TB4K64sk14p8k4', 'the lambda logged X-Vault-Token: hvb.AAAAAQfU4yFsewu-5PkNdXsET1rrfu7E_nHDvpuwlLJf5gehqTas9M4sbu5xxW_FwBhK7-REroyfIKtIrCsnj-0En1UoY2ktG3fiOkyGgujS1UUHR3n4OPjdOTvJ47wCa5BjL6TN9UZT-2TB4K64sk14p8k4'],
+    match: [
+      'VAULT_TOKEN=hvb.AAAAAQfU4yFsewu-5PkNdXsET1rrfu7E_nHDvpuwlLJf5gehqTas9M4sbu5xxW_FwBhK7-REroyfIKtIrCsnj-0En1UoY2ktG3fiOkyGgujS1UUHR3n4OPjdOTvJ47wCa5BjL6TN9UZT-2TB4K64sk14p8k4',
+      'the lambda logged X-Vault-Token: hvb.AAAAAQfU4yFsewu-5PkNdXsET1rrfu7E_nHDvpuwlLJf5gehqTas9M4sbu5xxW_FwBhK7-REroyfIKtIrCsnj-0En1UoY2ktG3fiOkyGgujS1UUHR3n4OPjdOTvJ47wCa5BjL6TN9UZT-2TB4K64sk14p8k4',
+    ],
     ignore: [
       'VAULT_TOKEN=hvb.AAAAAQ...',
       'VAULT_TOKEN=hvb.AAAAAQfU4yFsewu-5PkNdXsET1rrfu7E_nHDvpuwlLJf5gehqTas9M4sbu5xxW_FwBhK7-REroyfIKtIrCsnj-0En1UoY2kt',
@@ -50,7 +56,10 @@ export const vaultRecoveryToken: Detector = {
   entropy: 3.5,
   severity: 'critical',
   examples: {
-    match: ['recovery mode token: hvr.CluVFoGUUIOJmLjH6NCt4RKC', 'VAULT_TOKEN=hvr.CluVFoGUUIOJmLjH6NCt4RKC vault read sys/raw/core/mounts'],
+    match: [
+      'recovery mode token: hvr.CluVFoGUUIOJmLjH6NCt4RKC',
+      'VAULT_TOKEN=hvr.CluVFoGUUIOJmLjH6NCt4RKC vault read sys/raw/core/mounts',
+    ],
     ignore: [
       'VAULT_TOKEN=hvr.xxxxxxxxxxxxxxxxxxxxxxxx',
       'VAULT_TOKEN=hvr.CluVFoGUUIOJmLjH',
@@ -69,7 +78,7 @@ export const vaultLegacyToken: Detector = {
   name: 'HashiCorp Vault service token (legacy)',
   issuer: 'hashicorp-vault',
   keywords: ['vault'],
-  pattern: /vault[\s\S]{0,40}?(?<![A-Za-z0-9_.-])(?<secret>s\.[A-Za-z0-9]{24})(?![\w-])/i,
+  pattern: /vault[\w .-]{0,24}[\s"'`:=]{1,6}(?<secret>s\.[A-Za-z0-9]{24})(?![\w-])/i,
   validate: (secret) => {
     const { lower, upper, digit } = charClasses(secret.slice(2));
     return /^s\./.test(secret) && lower > 0 && upper > 0 && digit > 0;
@@ -77,7 +86,10 @@ export const vaultLegacyToken: Detector = {
   entropy: 3.5,
   severity: 'critical',
   examples: {
-    match: ['VAULT_TOKEN=s.jQtwX21MXRNJz0kZXgT06FgP', 'vault token for staging is s.jQtwX21MXRNJz0kZXgT06FgP, please rotate'],
+    match: [
+      'VAULT_TOKEN=s.jQtwX21MXRNJz0kZXgT06FgP',
+      'vault token for staging: s.jQtwX21MXRNJz0kZXgT06FgP (please rotate)',
+    ],
     ignore: [
       'vault: s.AcceptanceTimeoutSeconds = 30',
       // no Vault context

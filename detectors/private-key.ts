@@ -171,6 +171,8 @@ export const privateKey: Detector = {
     const facts = inspectPem(groups);
     return facts !== undefined && !facts.encrypted;
   },
+  // A detector that knows whose key it is (GitHub App key + App ID, GCP service account) wins on the same span.
+  generic: true,
   severity: 'critical',
   examples: {
     match: [
@@ -211,6 +213,7 @@ export const privateKeyEncrypted: Detector = {
     const facts = inspectPem(groups);
     return facts !== undefined && facts.encrypted;
   },
+  generic: true,
   severity: 'medium',
   examples: {
     match: [

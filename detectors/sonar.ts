@@ -32,7 +32,10 @@ export const sonarProjectAnalysisToken: Detector = {
   // Can only run analyses of one project.
   severity: 'medium',
   examples: {
-    match: ['SONAR_TOKEN=sqp_630962b2137b333bfbbd3382d24b6ff89d50592c', 'sonar-scanner -Dsonar.projectKey=acme-api -Dsonar.token=sqp_630962b2137b333bfbbd3382d24b6ff89d50592c'],
+    match: [
+      'SONAR_TOKEN=sqp_630962b2137b333bfbbd3382d24b6ff89d50592c',
+      'sonar-scanner -Dsonar.projectKey=acme-api -Dsonar.token=sqp_630962b2137b333bfbbd3382d24b6ff89d50592c',
+    ],
     ignore: [
       'SONAR_TOKEN=sqp_0000000000000000000000000000000000000000',
       'SONAR_TOKEN=sqp_630962b2137b333bfbbd3382d2',
@@ -50,7 +53,10 @@ export const sonarGlobalAnalysisToken: Detector = {
   entropy: 3,
   severity: 'medium',
   examples: {
-    match: ['SONAR_TOKEN=sqa_b4f94fc0ee92f80fa8b7391da731f077fb7814d6', 'global analysis token for the CI runners: sqa_b4f94fc0ee92f80fa8b7391da731f077fb7814d6'],
+    match: [
+      'SONAR_TOKEN=sqa_b4f94fc0ee92f80fa8b7391da731f077fb7814d6',
+      'global analysis token for the CI runners: sqa_b4f94fc0ee92f80fa8b7391da731f077fb7814d6',
+    ],
     ignore: [
       'SONAR_TOKEN=sqa_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
       'SONAR_TOKEN=sqa_b4f94fc0ee92f80fa8b7391da731f077fb781',
@@ -68,7 +74,10 @@ export const sonarcloudToken: Detector = {
   entropy: 3.5,
   severity: 'high',
   examples: {
-    match: ['SONAR_TOKEN=sqco_YRVC0oUAGHRKUkbuOHt1d4FC4aF7uWCWU8HftNa32e3JRu4AyclWV7FpwnP', 'curl -H "Authorization: Bearer sqco_YRVC0oUAGHRKUkbuOHt1d4FC4aF7uWCWU8HftNa32e3JRu4AyclWV7FpwnP" https://sonarcloud.io/api/authentication/validate'],
+    match: [
+      'SONAR_TOKEN=sqco_YRVC0oUAGHRKUkbuOHt1d4FC4aF7uWCWU8HftNa32e3JRu4AyclWV7FpwnP',
+      'curl -H "Authorization: Bearer sqco_YRVC0oUAGHRKUkbuOHt1d4FC4aF7uWCWU8HftNa32e3JRu4AyclWV7FpwnP" https://sonarcloud.io/api/authentication/validate',
+    ],
     ignore: [
       "const sonarToken = process.env.SONAR_TOKEN ?? 'sqco_placeholder'",
       'SONAR_TOKEN=sqco_YRVC0oUAGHRKUkbuOHt1d4FC4aF7uWCWU8HftNa32e3JR',

@@ -62,9 +62,9 @@ export const uriCredentials: Detector = {
   name: 'Password in a connection URL',
   issuer: 'uri-credentials',
   keywords: SCHEMES.map((s) => `${s}://`),
-  // userinfo = user ":" password "@"; the password may hold unencoded '@' or ':' (greedy to the last '@' before a host).
+  // userinfo = user ":" password "@"; the password may hold unencoded '@', ':' or '#' (greedy to the last '@' before a host).
   pattern:
-    /\b(?<scheme>postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|s?ftps?|smtps?|ldaps?|https?):\/\/(?<user>[^\s:/?#"'<>[\]]{0,128}):(?<secret>[^\s/?#"'<>]{1,128})@(?<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f:.]{2,45}\])/i,
+    /\b(?<scheme>postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|s?ftps?|smtps?|ldaps?|https?):\/\/(?<user>[^\s:/?#"'<>[\]]{0,128}):(?<secret>[^\s/?"'<>]{1,128})@(?<host>[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f:.]{2,45}\])/i,
   validate: validateUriPassword,
   generic: true,
   severity: 'high',

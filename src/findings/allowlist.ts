@@ -16,7 +16,7 @@ const compiled = new Map<string, RegExp | null>();
 
 function regexOf(entry: AllowlistEntry): RegExp | null {
   if (!compiled.has(entry.id)) {
-    let regex: RegExp | null = null;
+    let regex: RegExp | null;
     try {
       // Patterns are checked for catastrophic backtracking when the entry is created.
       regex = entry.pattern ? new RegExp(entry.pattern) : null;
