@@ -43,7 +43,8 @@ const schema = z.object({
     .min(1024)
     .max(64 * 1024 * 1024)
     .default(1024 * 1024),
-  LEAKWATCH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  LEAKWATCH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(2),
+  LEAKWATCH_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   LEAKWATCH_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.5).max(60).default(0.5),
   LEAKWATCH_VERIFY: bool.default(true),
   LEAKWATCH_VERIFY_DISABLED: csv,
@@ -88,6 +89,7 @@ export interface Config {
   host: string;
   maxDocumentBytes: number;
   workerConcurrency: number;
+  workerBatchSize: number;
   pollIntervalSeconds: number;
   verification: VerificationPolicy;
   reverify: { intervalSeconds: number; graceSeconds: number };
@@ -133,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: c.LEAKWATCH_HOST,
     maxDocumentBytes: c.LEAKWATCH_MAX_DOCUMENT_BYTES,
     workerConcurrency: c.LEAKWATCH_WORKER_CONCURRENCY,
+    workerBatchSize: c.LEAKWATCH_WORKER_BATCH_SIZE,
     pollIntervalSeconds: c.LEAKWATCH_POLL_INTERVAL_SECONDS,
     verification: {
       enabled: c.LEAKWATCH_VERIFY,

@@ -99,7 +99,11 @@ export async function startService(
     await startWorkers(
       ctx,
       metrics,
-      { concurrency: config.workerConcurrency, pollingIntervalSeconds: config.pollIntervalSeconds },
+      {
+        concurrency: config.workerConcurrency,
+        batchSize: config.workerBatchSize,
+        pollingIntervalSeconds: config.pollIntervalSeconds,
+      },
       {
         [QUEUES.hook]: (data) => handleHook(ctx, config.hooks, data as HookJob, 0),
       },

@@ -8,6 +8,13 @@ import type { Database } from './schema.ts';
 /** A SQL executor for pg-boss on the same database (it runs multi-statement scripts, so every row is returned). */
 export type ExecuteSql = (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }>;
 
+/** LISTEN/NOTIFY for pg-boss on PGlite, so workers wake when a job is queued instead of polling. */
+export type Listen = (
+  channel: string,
+  onNotification: (payload: string) => void,
+  onReconnect: () => void,
+) => Promise<{ close(): Promise<void> }>;
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: 'pglite' | 'postgres';
@@ -15,6 +22,7 @@ export interface DatabaseHandle {
   connectionString?: string;
   /** In-process executor for pg-boss on PGlite. */
   executeSql?: ExecuteSql;
+  listen?: Listen;
   close(): Promise<void>;
 }
 
@@ -58,10 +66,17 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     }
     return { rows: (await pglite.query(text, values as unknown[])).rows };
   };
+  const listen: Listen = async (channel, onNotification, onReconnect) => {
+    const unsubscribe = await pglite.listen(channel, onNotification);
+    // In-process: the subscription cannot drop, but pg-boss expects the call after subscribing.
+    onReconnect();
+    return { close: () => unsubscribe() };
+  };
   return {
     db,
     kind: 'pglite',
     executeSql,
+    listen,
     async close() {
       await db.destroy();
       if (!pglite.closed) await pglite.close();

@@ -12,11 +12,15 @@ export interface JobQueueOptions {
  * the in-process PGlite instance otherwise. Creates the queues (idempotent).
  */
 export async function startJobQueue(handle: DatabaseHandle, options: JobQueueOptions): Promise<PgBoss> {
-  const common = { schema: 'pgboss', supervise: options.supervise, schedule: options.supervise };
+  // LISTEN/NOTIFY wakes a worker the moment a job is queued; polling stays on as the safety net.
+  const common = { schema: 'pgboss', supervise: options.supervise, schedule: options.supervise, useListenNotify: true };
   const boss =
     handle.kind === 'postgres'
       ? new PgBoss({ connectionString: handle.connectionString!, max: 10, ...common })
-      : new PgBoss({ db: { executeSql: handle.executeSql! }, ...common } as ConstructorParameters<typeof PgBoss>[0]);
+      : new PgBoss({
+          db: { executeSql: handle.executeSql!, listen: handle.listen! },
+          ...common,
+        } as ConstructorParameters<typeof PgBoss>[0]);
   // pg-boss reports background errors (e.g. a dropped connection) as events; it reconnects by itself.
   boss.on('error', () => {});
   await boss.start();

@@ -79,6 +79,7 @@ const RETRYING: Omit<Queue, 'name'> = {
   deadLetter: QUEUES.deadLetter,
   // Payloads carry sealed secrets: keep completed jobs only briefly.
   deleteAfterSeconds: 3600,
+  notify: true,
 };
 
 /** Per-queue options: retries with exponential backoff, then the dead-letter queue. */

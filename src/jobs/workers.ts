@@ -9,8 +9,10 @@ import { handleScan } from './scan-worker.ts';
 import { handleVerify } from './verify-worker.ts';
 
 export interface WorkerOptions {
-  /** Jobs handled at once per queue in this process. */
+  /** Workers per queue in this process. */
   concurrency: number;
+  /** Jobs each worker fetches (and handles in parallel) at once. */
+  batchSize: number;
   pollingIntervalSeconds: number;
 }
 
@@ -45,26 +47,32 @@ export async function startWorkers(
     await ctx.boss.work(
       queue,
       {
-        batchSize: 1,
+        // Fetch several jobs at once and keep fetching while batches come back full;
+        // each job is settled on its own, so one failure retries only that job.
+        batchSize: options.batchSize,
+        perJobResults: true,
+        burstWhenBatchFull: true,
         localConcurrency: options.concurrency,
         pollingIntervalSeconds: options.pollingIntervalSeconds,
-        burstWhenReadyExceeds: 1,
+        notifyPollingIntervalSeconds: 10,
       },
-      async ([job]) => {
-        if (!job) return null;
-        const stop = metrics.jobSeconds.startTimer({ queue });
-        try {
-          const output = await handle(job.data);
-          metrics.jobs.inc({ queue, outcome: 'completed' });
-          return output;
-        } catch (error) {
-          metrics.jobs.inc({ queue, outcome: 'failed' });
-          ctx.logger.warn({ queue, jobId: job.id, err: error }, 'job failed; pg-boss will retry it');
-          throw error;
-        } finally {
-          stop();
-        }
-      },
+      async (jobs) =>
+        Promise.all(
+          jobs.map(async (job) => {
+            const stop = metrics.jobSeconds.startTimer({ queue });
+            try {
+              const output = await handle(job.data);
+              metrics.jobs.inc({ queue, outcome: 'completed' });
+              return { id: job.id, status: 'completed' as const, output };
+            } catch (error) {
+              metrics.jobs.inc({ queue, outcome: 'failed' });
+              ctx.logger.warn({ queue, jobId: job.id, err: error }, 'job failed; pg-boss will retry it');
+              return { id: job.id, status: 'failed' as const, output: { message: (error as Error).message } };
+            } finally {
+              stop();
+            }
+          }),
+        ),
     );
   }
   // Remediated findings are re-checked every minute until dead (or escalated).
