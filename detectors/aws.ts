@@ -40,7 +40,9 @@ export const awsAccessKey: Detector = {
   name: 'AWS access key',
   issuer: 'aws',
   keywords: ['AKIA', 'ASIA', 'ABIA', 'ACCA'],
-  pattern: /(?<![A-Za-z0-9])(?<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])/,
+  // Not after `Credential=`: presigned S3 URLs and SigV4 headers carry the key id
+  // with a signature, never the secret key, so there is nothing to pair it with.
+  pattern: /(?<![A-Za-z0-9])(?<!Credential=)(?<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])/,
   entropy: 3,
   companions: [
     {
@@ -60,6 +62,8 @@ export const awsAccessKey: Detector = {
       '{"AccessKeyId": "ASIAUERE53NEAV4C66AW", "SecretAccessKey": "GRigialnmK444esnMBuWBJZkE0rkDIMf37PE0cZD", "SessionToken": "IQoJb3JpZ2luX2Vj…"}',
     ],
     ignore: [
+      // a presigned URL next to an unrelated 40-character path segment
+      'download: https://bucket.s3.amazonaws.com/report.pdf?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAXMUMGTBIKJNCEDNT%2F20261126%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=3f2a and https://www.figma.com/file/Q8mZt3LpWk2VxN7bR4cYhD/Checkout-Flow-v2',
       // the key id alone is not usable
       'CloudTrail shows calls from access key AKIAXMUMGTBIKJNCEDNT since Monday, please rotate it',
       // AWS documentation sample pair

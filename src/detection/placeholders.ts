@@ -10,6 +10,8 @@ const KNOWN_SAMPLES = new Set<string>([
   'AKIAIOSFODNN7EXAMPLE',
   'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
   'ghs_16C7e42F292c69C2E7C10c838347Ae178B4a',
+  // Slack's oauth.v2.access documentation example
+  'xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy',
   // jwt.io default token signature
   'SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
 ]);

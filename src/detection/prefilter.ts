@@ -10,6 +10,8 @@
 export class KeywordPrefilter {
   readonly keywords: readonly string[];
   readonly #delta: Int32Array;
+  /** 1 where a state has outputs: a typed-array check keeps the hot loop monomorphic. */
+  readonly #accepting: Uint8Array;
   /** For each state, the keyword indices that end there (own and via failure links), or undefined. */
   readonly #outputs: (readonly number[] | undefined)[];
 
@@ -67,8 +69,13 @@ export class KeywordPrefilter {
         }
       }
     }
+    // Fold case into the table (A-Z behave as a-z) so the scan loop needs no branch for it.
+    for (let state = 0; state < states; state++) {
+      for (let c = 65; c <= 90; c++) delta[state * 128 + c] = delta[state * 128 + c + 32]!;
+    }
     this.#delta = delta;
     this.#outputs = outputs;
+    this.#accepting = Uint8Array.from(outputs, (o) => (o === undefined ? 0 : 1));
   }
 
   /**
@@ -77,20 +84,19 @@ export class KeywordPrefilter {
    */
   scan(text: string, onHit: (keywordIndex: number, start: number) => void, from = 0, to = text.length): void {
     const delta = this.#delta;
+    const accepting = this.#accepting;
     const outputs = this.#outputs;
     const keywords = this.keywords;
     let state = 0;
     for (let i = from; i < to; i++) {
-      let c = text.charCodeAt(i);
+      const c = text.charCodeAt(i);
       if (c >= 128) {
         state = 0;
         continue;
       }
-      if (c >= 65 && c <= 90) c += 32;
-      state = delta[state * 128 + c]!;
-      const out = outputs[state];
-      if (out !== undefined) {
-        for (const k of out) onHit(k, i + 1 - keywords[k]!.length);
+      state = delta[(state << 7) | c]!;
+      if (accepting[state] === 1) {
+        for (const k of outputs[state]!) onHit(k, i + 1 - keywords[k]!.length);
       }
     }
   }
