@@ -112,6 +112,28 @@ describe('GET /api/v1/findings', () => {
   });
 });
 
+describe('GET /api/v1/jobs/dead-letter', () => {
+  it('lists dead-lettered jobs without their sealed payloads, for admins only', async () => {
+    const admin = (await createApiKey(database.db, { name: 'a', scopes: ['admin'] })).key;
+    await service.ctx.boss.send(QUEUES.deadLetter, {
+      findingId: 'f-1',
+      sealedSecret: 'v1.sealed.value.x',
+      reason: 'new',
+    });
+    const response = await service.app.request('/api/v1/jobs/dead-letter', {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    expect(JSON.parse(body).jobs[0].payload).toEqual({ findingId: 'f-1', reason: 'new' });
+    expect(body).not.toContain('sealed');
+    const reader = await service.app.request('/api/v1/jobs/dead-letter', {
+      headers: { authorization: `Bearer ${keys.reader}` },
+    });
+    expect(reader.status).toBe(403);
+  });
+});
+
 describe('health', () => {
   it('answers liveness, readiness and metrics', async () => {
     expect((await service.app.request('/healthz')).status).toBe(200);

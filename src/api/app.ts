@@ -5,6 +5,7 @@ import { ApiError } from './api-error.ts';
 import type { ApiContext, ApiEnv } from './api-context.ts';
 import { documentsRoutes } from './documents-routes.ts';
 import { findingsRoutes } from './findings-routes.ts';
+import { jobsRoutes } from './jobs-routes.ts';
 
 /**
  * The HTTP surface: admin API under `/api/v1`, health and metrics. Every
@@ -29,6 +30,7 @@ export function createApp(ctx: ApiContext) {
 
   app.route('/api/v1/documents', documentsRoutes(ctx));
   app.route('/api/v1/findings', findingsRoutes(ctx));
+  app.route('/api/v1/jobs', jobsRoutes(ctx));
 
   app.notFound((c) =>
     c.json({ error: { code: 'not_found', message: 'no such route', requestId: c.get('requestId') } }, 404),
