@@ -1,5 +1,57 @@
 import { crc32 } from 'node:zlib';
 import type { Detector } from '../src/core/detector.ts';
+import { field, httpVerifier } from '../src/verification/http-verifier.ts';
+import { secretText } from '../src/verification/sensitive.ts';
+
+/**
+ * `GET {jira}/rest/api/2/myself` with the PAT as Bearer
+ * (developer.atlassian.com/server/jira/platform/rest/v10000/api-group-myself,
+ * tokens.md #13): the Jira Data Center user. Only against the configured
+ * base URL (the first one for the `atlassian` issuer, expected to be Jira: a
+ * Confluence server answers 404 here, which stays unknown). 401 dead.
+ */
+const jiraDataCenterMyself = httpVerifier({
+  hosts: [],
+  selfHosted: true,
+  request: (secret, ctx) => ({
+    url: `${(ctx.baseUrls[0] ?? '').replace(/\/+$/, '')}/rest/api/2/myself`,
+    headers: { authorization: secretText`Bearer ${secret}`, accept: 'application/json' },
+  }),
+  deadStatus: [401],
+  facts: (response) => {
+    const account = field(response.body, 'name') ?? field(response.body, 'key');
+    const active = (response.body as { active?: unknown } | null)?.active;
+    return {
+      ...(account !== undefined ? { account } : {}),
+      ...(typeof active === 'boolean' ? { details: { active: String(active) } } : {}),
+    };
+  },
+  fixtures: {
+    live: {
+      status: 200,
+      headers: { 'content-type': 'application/json;charset=UTF-8' },
+      body: {
+        self: 'https://jira.acme.internal/rest/api/2/user?username=svc-export',
+        key: 'JIRAUSER14207',
+        name: 'svc-export',
+        emailAddress: 'svc-export@acme.io',
+        displayName: 'Export Service',
+        active: true,
+        deleted: false,
+        timeZone: 'Europe/Berlin',
+        locale: 'en_US',
+        groups: { size: 2, items: [] },
+        applicationRoles: { size: 1, items: [] },
+        expand: 'groups,applicationRoles',
+      },
+    },
+    dead: {
+      status: 401,
+      headers: { 'content-type': 'application/json;charset=UTF-8' },
+      body: { message: 'Client must be authenticated to access this resource.', 'status-code': 401 },
+    },
+  },
+});
 
 /**
  * Atlassian Cloud tokens (`ATATT…`, `ATCTT…`) end with `=` and 8 uppercase hex
@@ -29,12 +81,14 @@ export const atlassianApiToken: Detector = {
   name: 'Atlassian Cloud API token',
   issuer: 'atlassian',
   keywords: ['ATATT3'],
-  // The run of token characters; `atlassianCrcScore` checks the `=`+8-hex layout (see gitlab.ts for why).
+  // Only the run of token characters: `atlassianCrcScore` checks the `=` + 8 hex layout, which spelled out
+  // here would backtrack through the long run on every failed candidate.
   pattern: /(?<![A-Za-z0-9_-])(?<secret>ATATT3[\w=-]{150,310}[0-9A-Fa-f])/,
   window: { after: 400 },
   validate: (secret) => atlassianCrcScore(secret),
   // Acts as the account in Jira, Confluence and Bitbucket Cloud.
   severity: 'critical',
+  // No liveness check: it needs the account email and the site, which the text rarely gives together.
   examples: {
     match: [
       'JIRA_API_TOKEN=ATATT3xFfGF0vw4y-AdJWlmasVAVejrh5XS4oYQs1nuUtcBaqIwYfrY2Zh7y4roKMlhggkEYtYsxcqn_vn-B2IvPcxGKkiNNXdeIqKBQEqs42cPyT-tyqsI9CVSJimuXaFwWWD39anQIva5I0oHrF5VgVsSUg6o8t0oSHGEGySK4mZOK-6_vxeS=8A8016A2',
@@ -58,6 +112,8 @@ export const atlassianAccessToken: Detector = {
   window: { after: 400 },
   validate: (secret) => atlassianCrcScore(secret),
   severity: 'critical',
+  // No liveness check: `GET api.atlassian.com/admin/v1/orgs` fits admin API keys only;
+  // a Bitbucket access token (same prefix) would read as dead there.
   examples: {
     match: [
       'curl -H "Authorization: Bearer ATCTT3xFfGN04Y2u6fynYk_PNuef9g_Ua9mgY6eUNDPYvJs_aRqkirkIHEMZ4oiHyCa4HNwjbDI7krAVER7LSakh8s3LsLecLjzfu8FINeYCa3334T-YP5qHLYW_eIiXE8l43RfMzzdnLMW5X51FKjmDfHoCQrArMzGcC-N1XP63aMEHwkgGttQ=86FFEA31" https://api.atlassian.com/admin/v1/orgs',
@@ -77,16 +133,17 @@ export const atlassianDataCenterPat: Detector = {
   name: 'Jira / Confluence / Bitbucket Data Center personal access token',
   issuer: 'atlassian',
   keywords: ['jira', 'confluence', 'bitbucket', 'bearer', 'token', 'pat'],
-  // `<word>[ identifier words]<separators><value>`, e.g. `JIRA_TOKEN=…`, `Authorization: Bearer …`.
+  // A label (`JIRA_TOKEN`, `confluence PAT`, `Authorization: Bearer`…), 1–4 separator chars, the value.
   pattern:
-    /(?:jira|confluence|bitbucket|bearer|token|(?<![a-z])pat(?![a-z]))[\w .-]{0,24}[\s"'`:=]{1,6}(?<![A-Za-z0-9+/])(?<secret>[MNO][A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])/i,
+    /(?:jira|confluence|bitbucket|bearer|token|pat)(?:[_ .-]?(?:api|access|personal))?(?:[_ .-]?(?:token|pat))?[\s"'`:=]{1,4}(?<secret>[MNO][A-Za-z0-9+/]{43})(?![A-Za-z0-9+/=])/i,
   validate: (secret) => isDataCenterPatBody(secret),
   entropy: 3.5,
   severity: 'high',
+  verify: jiraDataCenterMyself,
   examples: {
     match: [
       'curl -H "Authorization: Bearer NDI4NzE2MzkwNTEyOphrYpEZOjG8E5/vWevdvCR4yILq" https://jira.acme.internal/rest/api/2/myself',
-      'confluence PAT for the export script: OTE3MzUwMjY0ODMxOu8zEc70DX1QHfOjH5wI7O+8x0sZ',
+      'export script for the wiki, confluence PAT: OTE3MzUwMjY0ODMxOu8zEc70DX1QHfOjH5wI7O+8x0sZ',
     ],
     ignore: [
       // base64 of the right length that does not decode to `<12 digits>:`
@@ -107,6 +164,7 @@ export const bitbucketAppPassword: Detector = {
   entropy: 3.5,
   // Needs the username too, and Bitbucket stopped accepting app passwords on 2026-06-09.
   severity: 'low',
+  // No liveness check: Basic auth needs the username, which is not captured.
   examples: {
     match: [
       'git ls-remote https://jdoe:ATBBTlz8TpySTfQxg6XTCb6MfERM1C04B14B@bitbucket.org/acme/api.git',
@@ -130,6 +188,7 @@ export const bitbucketDataCenterToken: Detector = {
   validate: (secret) => (isDataCenterPatBody(secret.slice(5)) ? 1 : 0.7),
   entropy: 3.5,
   severity: 'critical',
+  // No liveness check: tokens.md lists none for Bitbucket Data Center.
   examples: {
     match: [
       'git -c http.extraHeader="Authorization: Bearer BBDC-NjAzNTE5ODc0MjQ1OrVcJ8vv2VfUe6LtWWQFPZ8OUhAu" clone https://bitbucket.acme.internal/scm/ops/infra.git',

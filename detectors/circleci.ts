@@ -1,4 +1,36 @@
 import type { Detector } from '../src/core/detector.ts';
+import { field, httpVerifier } from '../src/verification/http-verifier.ts';
+
+/**
+ * `GET https://circleci.com/api/v2/me` with `Circle-Token`
+ * (circleci.com/docs/api/v2/index.html#operation/getCurrentUser, tokens.md #16):
+ * the user a personal token belongs to. 401 dead. Not used for project
+ * tokens, which have no user and would be refused here while still valid.
+ */
+const circleciMe = httpVerifier({
+  hosts: ['circleci.com'],
+  request: (secret) => ({
+    url: 'https://circleci.com/api/v2/me',
+    headers: { 'circle-token': secret, accept: 'application/json' },
+  }),
+  deadStatus: [401],
+  facts: (response) => {
+    const login = field(response.body, 'login');
+    return login === undefined ? undefined : { account: login };
+  },
+  fixtures: {
+    live: {
+      status: 200,
+      headers: { 'content-type': 'application/json;charset=utf-8' },
+      body: { name: 'Jane Doe', login: 'jdoe-acme', id: '6f3a9c1e-2b7d-4e58-a0c4-91d5e8b2f7a3' },
+    },
+    dead: {
+      status: 401,
+      headers: { 'content-type': 'application/json;charset=utf-8' },
+      body: { message: 'Invalid token provided.' },
+    },
+  },
+});
 
 export const circleciPersonalToken: Detector = {
   id: 'circleci-personal-token',
@@ -8,6 +40,7 @@ export const circleciPersonalToken: Detector = {
   pattern: /(?<![A-Za-z0-9_])(?<secret>CCIPAT_[A-Za-z0-9]{22}_[0-9a-f]{40})(?![A-Za-z0-9_])/,
   entropy: 3.5,
   severity: 'critical',
+  verify: circleciMe,
   examples: {
     match: [
       'curl -H "Circle-Token: CCIPAT_x6NP9GlWEX6BdQzT0EC10A_8b519b609f7096328fa97e36b7cacb9e8de4555e" https://circleci.com/api/v2/me',
@@ -33,6 +66,7 @@ export const circleciProjectToken: Detector = {
   pattern: /(?<![A-Za-z0-9_])(?<![?&](?:circle-)?token=)(?<secret>CCIPRJ_[A-Za-z0-9]{22}_[0-9a-f]{40})(?![A-Za-z0-9_])/,
   entropy: 3.5,
   severity: 'high',
+  // No liveness check: CircleCI documents no read-only "who am I" for project tokens.
   examples: {
     match: [
       'CIRCLE_TOKEN=CCIPRJ_VdkzUsuaiJnat8xIGd55aK_132ea7563319df107b412fea43dccabf3d60328b',
@@ -52,9 +86,11 @@ export const circleciLegacyToken: Detector = {
   name: 'CircleCI API token (legacy)',
   issuer: 'circleci',
   keywords: ['circle'],
-  pattern: /\bcircle(?:ci)?[\w.-]{0,20}?(?:token|key)[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[0-9a-f]{40})\b/i,
+  pattern: /circle(?:ci)?[_ .-]?(?:(?:api|cli)[_ .-]?)?(?:token|key)[\s"'`:=]{1,4}(?<secret>[0-9a-f]{40})(?![0-9a-z])/i,
   entropy: 3,
   severity: 'critical',
+  // Meant for legacy personal tokens; a legacy project token may read as dead here.
+  verify: circleciMe,
   examples: {
     match: [
       'CIRCLECI_TOKEN=648576c76e6cefe8ac49f36cc58ea58dbb96eb1e',

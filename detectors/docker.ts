@@ -8,6 +8,8 @@ export const dockerHubPat: Detector = {
   pattern: /(?<![A-Za-z0-9_])(?<secret>dckr_pat_[\w-]{27})(?![\w-])/,
   entropy: 3,
   severity: 'critical',
+  // No liveness check: the only one is a login (`POST hub.docker.com/v2/auth/token`)
+  // that needs the Docker ID, which is not captured (tokens.md #28).
   examples: {
     match: [
       'echo dckr_pat_cjqr-38GXwj95TkSuaOq3RibV0G | docker login -u acmebuild --password-stdin',
@@ -29,6 +31,8 @@ export const dockerHubOrgAccessToken: Detector = {
   pattern: /(?<![A-Za-z0-9_])(?<secret>dckr_oat_[\w-]{32})(?![\w-])/,
   entropy: 3,
   severity: 'critical',
+  // No liveness check: the only one is a login (`POST hub.docker.com/v2/auth/token`)
+  // that needs the organization name, which is not captured (tokens.md #28).
   examples: {
     match: [
       'docker login -u acme -p dckr_oat_wOYPi2oMjMT8Ca7U0AWLvwt-sSaf-v5B',

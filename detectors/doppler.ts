@@ -1,4 +1,48 @@
 import type { Detector } from '../src/core/detector.ts';
+import { field, httpVerifier } from '../src/verification/http-verifier.ts';
+import { secretText } from '../src/verification/sensitive.ts';
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
+
+/**
+ * `GET https://api.doppler.com/v3/me` (docs.doppler.com/reference/auth-me,
+ * tokens.md #22): the token describes itself (type, name, workplace). 401 dead.
+ * `token_preview` (a token fragment) is not kept.
+ */
+const dopplerMe = httpVerifier({
+  hosts: ['api.doppler.com'],
+  request: (secret) => ({
+    url: 'https://api.doppler.com/v3/me',
+    headers: { authorization: secretText`Bearer ${secret}`, accept: 'application/json' },
+  }),
+  deadStatus: [401],
+  facts: (response) => {
+    const workplace = field(response.body, 'workplace', 'name') ?? field(response.body, 'workplace', 'slug');
+    const details = Object.fromEntries(
+      (['type', 'name', 'last_seen_at'] as const).flatMap((key) => {
+        const value = field(response.body, key);
+        return value === undefined ? [] : [[key, value]];
+      }),
+    );
+    return { ...(workplace !== undefined ? { account: workplace } : {}), details };
+  },
+  fixtures: {
+    live: {
+      status: 200,
+      headers: JSON_HEADERS,
+      body: {
+        slug: '3f6e2c1a-9b8d-4e07-a5c2-7d1b0f4e9a63',
+        name: 'jane-laptop',
+        created_at: '2026-01-12T14:03:27.916Z',
+        last_seen_at: '2026-06-15T18:22:40.104Z',
+        type: 'personal',
+        token_preview: 'dp.pt.O0GKw...',
+        workplace: { slug: 'acme', name: 'Acme Corp' },
+      },
+    },
+    dead: { status: 401, headers: JSON_HEADERS, body: { messages: ['Invalid Auth token'], success: false } },
+  },
+});
 
 /** Doppler tokens: `dp.<kind>.` + 40–44 base62 (service tokens may carry an environment slug first). */
 function dopplerPattern(kind: string): RegExp {
@@ -13,6 +57,7 @@ export const dopplerPersonalToken: Detector = {
   pattern: dopplerPattern('pt'),
   entropy: 3.5,
   severity: 'critical',
+  verify: dopplerMe,
   examples: {
     match: [
       'DOPPLER_TOKEN=dp.pt.O0GKwOHEyLjq8GiNN0S38qWk9UM508miHTY60apcVYn',
@@ -34,6 +79,7 @@ export const dopplerCliToken: Detector = {
   pattern: dopplerPattern('ct'),
   entropy: 3.5,
   severity: 'critical',
+  verify: dopplerMe,
   examples: {
     match: [
       '~/.doppler/.doppler.yaml has token: dp.ct.W4WvsLcBTHp1vBah7nTlpZeQ0vheNl1xcxUBdbgBSSQ',
@@ -57,6 +103,7 @@ export const dopplerServiceToken: Detector = {
   entropy: 3.5,
   // Reads every secret of its config, often production credentials.
   severity: 'critical',
+  verify: dopplerMe,
   examples: {
     match: [
       'DOPPLER_TOKEN=dp.st.prd.KDypnpet7cRYey9A65Ry0bRGx9uUrac0aVt5FNJqFrB',
@@ -78,6 +125,7 @@ export const dopplerServiceAccountToken: Detector = {
   pattern: dopplerPattern('sa'),
   entropy: 3.5,
   severity: 'critical',
+  verify: dopplerMe,
   examples: {
     match: [
       'DOPPLER_TOKEN=dp.sa.dtVeOvYdE1ZuaRLgki5hjhfr0FiIiUYt81KNdQ72gid',
@@ -100,6 +148,7 @@ export const dopplerScimToken: Detector = {
   entropy: 3.5,
   // Creates and removes workplace users and groups.
   severity: 'critical',
+  // No liveness check: `/v3/me` is not documented for SCIM tokens, which only reach the SCIM API.
   examples: {
     match: [
       'Okta provisioning, API token: dp.scim.amqbbzti4AjwW47kQGVhllkflRccvrY1oa5bsijGbAg',
@@ -122,6 +171,7 @@ export const dopplerAuditToken: Detector = {
   entropy: 3.5,
   // Read-only access to the workplace audit log.
   severity: 'medium',
+  // No liveness check: `/v3/me` is not documented for audit tokens.
   examples: {
     match: [
       'SIEM connector token: dp.audit.Q8rXWFjAVXVTyFjZOf6d9Qn3X7JAUmKQtu6JStT92zi',

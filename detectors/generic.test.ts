@@ -24,14 +24,15 @@ const lines: readonly [string, string | undefined][] = [
   ['root pw: Summer2024!', 'generic-password'],
   ['MYSQL_ROOT_PASSWORD: "k9Wm$2vQx7Lr"', 'generic-password'],
   ["$db_password = 'Hx8pT3zQ9wN!';", 'generic-password'],
-  ['<add key="SmtpPassword" value="Ne7@kR4qW2zx" />', undefined], // attribute pair, not an assignment: known gap
+  ['<add key="SmtpPassword" value="Ne7@kR4qW2zx" />', 'generic-password'],
+  ['Server=tcp:sql01.corp.local;Database=erp;User Id=erp_app;Password=Yk8#qLm2Rx7w;Encrypt=true', 'generic-password'],
   ['| prod admin | password | Wq3!zR8mK2tX |', 'generic-password'],
   ['Confluence: *Password:* Lm4#qT9vX2wZ', 'generic-password'],
   ['kubectl create secret generic db --from-literal=password=Pz7kQ2wX9mLr', 'generic-password'],
   ['export AWS_SESSION_PASSPHRASE=Rk8!vN3qZ7xT', 'generic-password'],
   ['API_KEY=q7RzT2mXv9LpW4sKc8NbYd3F', 'generic-api-key'],
   ['"client_secret": "Qm8~vT3z.Lx9Rk2Wp7Yc4Nb"', 'generic-api-key'],
-  ['heres the mailer api key 9fK2mQ7xZ4vR8tLw3Yp6 lmk if it works', undefined], // no operator: too loose to report
+  ['heres the mailer api key 9fK2mQ7xZ4vR8tLw3Yp6 lmk if it works', 'generic-api-key'],
   ['here is the staging api key: 9fK2mQ7xZ4vR8tLw3Yp6 (expires friday)', 'generic-api-key'],
   ['GET /v1/orders?api_key=Zt8kQ3vN9mW2xR7pL4cY&format=json', 'generic-api-key'],
   ['webhook_secret: "a9X2kL7qZ4vR8tW3pN6c"', 'generic-api-key'],
@@ -44,6 +45,11 @@ const lines: readonly [string, string | undefined][] = [
   ['sshpass -p Hx8pT3zQ9wN ssh deploy@10.20.0.14', 'generic-cli-password'],
   ['curl -u admin:Qm8vT3zLx9Rk https://jenkins.acme.io/api/json', 'generic-cli-password'],
   ['DATABASE_URL=postgres://billing:Vq7mR2xLp9sT@db-prod.internal:5432/billing', 'uri-credentials'],
+  // hex of a length no common hash has
+  ['MAILER_API_KEY=4f8c2a9e7b1d3f6a0c5e8b2d4f7a9c1e3b5d', 'generic-api-key'],
+  // starts like an AWS key id prefix but is not one
+  ['guest wifi password: Asia2024!kq', 'generic-password'],
+  ['machine api.acme.io login deploy password Wq7!kR2mZx9T', 'generic-password'],
 
   // --- traps ---------------------------------------------------------------
   ['the password is in the vault, ask @oncall', undefined],
@@ -94,6 +100,12 @@ const lines: readonly [string, string | undefined][] = [
   ['postgres://user:password@localhost:5432/db', undefined],
   ['token: min8chars', undefined],
   ['api key: admin@acme-corp.io', undefined],
+  // Kubernetes Secret data: base64 of "password123"
+  ['  password: cGFzc3dvcmQxMjM=', undefined],
+  ['public_key: MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEFFneQLXKD5RyGv8fQIbnTMogOHRKhyAF', undefined],
+  ['next_page_token: CiAKGjBpNDd2Nmp2Zml2cXRwYjBpOXA0', undefined],
+  ['the bypass: Xq4Lm8Tz2Rv7', undefined],
+  ['Your password expires in 14 days', undefined],
 ];
 
 const FAMILY = /^(?:generic-|uri-credentials$|jwt$|private-key)/;

@@ -17,29 +17,54 @@ import { placeholderReason } from '../src/detection/placeholders.ts';
 // ---------------------------------------------------------------------------
 // Value heuristics (shared with uri-credentials.ts)
 
-/** Prefixes owned by specific detectors (or known non-secret variants such as `pk_live_`). */
-const KNOWN_PREFIXES = [
-  'ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_',
-  'glpat-', 'glrt-', 'glcbt-', 'glptt-', 'gldt-', 'glft-', 'glffct-', 'glsoat-', 'glimt-', 'glagent-', 'gloas-', 'gr1348941',
-  'atatt', 'atctt', 'atbb', 'bbdc-', 'ccipat_', 'bkua_', 'hvs.', 'hvb.', 'hvr.', 'dp.pt.', 'dp.st.', 'dp.sa.', 'dp.ct.',
-  'dp.scim.', 'dp.audit.', 'pul-', 'npm_', 'pypi-', 'rubygems_', 'oy2', 'dckr_pat_', 'dckr_oat_', 'akcp', 'cmvmdgtu',
-  'squ_', 'sqp_', 'sqa_', 'sqco_',
-  'akia', 'asia', 'abia', 'acca', 'absk', 'bedrock-api-key-', 'aiza', 'gocspx-', 'ya29.', 'dop_v1_', 'doo_v1_', 'dor_v1_',
-  'hrku-', 'cfut_', 'cfat_', 'cfk_', 'nfp_', 'sbp_', 'pscale_', 'dapi', 'dose', 'flyv1', 'fm1r_', 'fm2_', 'fo1_', 'tskey-',
-  'nrak-', 'nrii-', 'nrjs-', 'glc_', 'glsa_', 'sntrys_', 'sntryu_',
-  'xoxb-', 'xoxp-', 'xoxa-', 'xoxr-', 'xoxo-', 'xoxs-', 'xoxe', 'xoxc-', 'xoxd-', 'xapp-', 'lin_api_', 'pmak-',
-  'sk_live_', 'rk_live_', 'sk_test_', 'rk_test_', 'pk_live_', 'pk_test_', 'whsec_', 'shpat_', 'shpca_', 'shppa_', 'shpss_',
-  'sg.', 'key-', 'pubkey-', 'sk-', 'hf_', 'api_org_', 'xai-', 'gsk_',
-  'eyj', '-----begin',
-] as const;
+/** Prefixes owned by specific detectors (or known non-secret variants such as `pk_live_`); case-insensitive. */
+const KNOWN_PREFIXES: readonly string[] = [
+  'ghp_ gho_ ghu_ ghs_ ghr_ github_pat_ glpat- glrt- glcbt- glptt- gldt- glft- glffct- glsoat-',
+  'glimt- glagent- gloas- bbdc- ccipat_ bkua_ hvs. hvb. hvr. dp.pt. dp.st. dp.sa. dp.ct. dp.scim.',
+  'dp.audit. npm_ pypi- rubygems_ dckr_pat_ dckr_oat_ squ_ sqp_ sqa_ sqco_ bedrock-api-key- gocspx-',
+  'ya29. dop_v1_ doo_v1_ dor_v1_ hrku- cfut_ cfat_ cfk_ nfp_ sbp_ pscale_ fm1r_ fm2_ fo1_ tskey-',
+  'nrak- nrii- nrjs- glc_ glsa_ sntrys_ sntryu_ xoxb- xoxp- xoxa- xoxr- xoxo- xoxs- xoxe. xoxe-',
+  'xoxc- xoxd- xapp- lin_api_ pmak- sk_live_ rk_live_ sk_test_ rk_test_ pk_live_ pk_test_ whsec_',
+  'shpat_ shpca_ shppa_ shpss_ pubkey- sk- hf_ api_org_ xai- gsk_ -----begin',
+]
+  .join(' ')
+  .split(' ');
+
+/** Letter-only prefixes need their exact case and shape, or `Asia2024!` would pass for an AWS key. */
+const KNOWN_SHAPES: readonly RegExp[] = [
+  /^(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}/,
+  /^ABSK[A-Za-z0-9+/]{20}/,
+  /^AIza[\w-]{35}/,
+  /^(?:dapi|dose)[0-9a-f]{32}/,
+  /^AKCp[A-Za-z0-9]{60}/,
+  /^cmVmdGtu[A-Za-z0-9]{40}/,
+  /^oy2[a-z0-9]{43}/,
+  /^AT(?:ATT|CTT|BB)[\w=-]{20}/,
+  /^GR1348941[\w-]{20}/,
+  /^FlyV1 /,
+  /^pul-[0-9a-f]{40}/,
+  /^key-[0-9a-f]{32}/,
+  /^SG\.[\w-]{22}\./,
+  /^eyJ[\w-]{10}/,
+];
 
 /** True when `value` starts with a token prefix that a specific detector owns. */
 export function hasKnownTokenPrefix(value: string): boolean {
   const lower = value.toLowerCase();
-  return KNOWN_PREFIXES.some((p) => lower.startsWith(p));
+  return KNOWN_PREFIXES.some((p) => lower.startsWith(p)) || KNOWN_SHAPES.some((re) => re.test(value));
 }
 
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's', '!': 'i' };
+const LEET: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '@': 'a',
+  $: 's',
+  '!': 'i',
+};
 
 /** Letters-only core of a password: `P@ssw0rd123!` → `password`, `s3cr3t` → `secret`. */
 function passwordCore(value: string): string {
@@ -47,13 +72,16 @@ function passwordCore(value: string): string {
   return lower.replace(/[0-9@$!]/g, (c) => LEET[c] ?? c).replace(/[^a-z]/g, '');
 }
 
-const PLACEHOLDER_CORES = new Set([
-  'changeme', 'changeit', 'letmein', 'admin', 'administrator', 'root', 'toor', 'guest', 'test', 'tester', 'testing',
-  'user', 'username', 'login', 'default', 'demo', 'sample', 'foo', 'bar', 'baz', 'foobar', 'foobared', 'qwerty',
-  'qwertz', 'asdf', 'asdfgh', 'abc', 'abcd', 'abcdef', 'hunter', 'hello', 'helloworld', 'iloveyou', 'trustno',
-  'monkey', 'dragon', 'opensesame', 'tiger', 'scott', 'postgres', 'mysql', 'redis', 'rabbitmq', 'mongo', 'mongodb',
-  'oracle', 'sa', 'none', 'null', 'empty', 'blank', 'todo', 'tbd', 'na', 'xxx', 'pat', 'value', 'string',
-]);
+const PLACEHOLDER_CORES = new Set(
+  [
+    'changeme changeit letmein admin administrator root toor guest test tester testing user username',
+    'login default demo sample foo bar baz foobar foobared qwerty qwertz asdf asdfgh abc abcd abcdef',
+    'hunter hello helloworld iloveyou trustno monkey dragon opensesame tiger scott postgres mysql redis',
+    'rabbitmq mongo mongodb oracle sa none null empty blank todo tbd na xxx pat value string',
+  ]
+    .join(' ')
+    .split(' '),
+);
 
 /** `password`, `mypassword`, `secretpassword`, `apikey`, `yourtoken`, `dbpass`… */
 const PLACEHOLDER_CORE_SHAPE =
@@ -67,8 +95,11 @@ export function isPlaceholderPassword(value: string, user?: string): boolean {
   if (placeholderReason(value) !== undefined) return true;
   if (user !== undefined && user.length > 0 && value.toLowerCase() === user.toLowerCase()) return true;
   if (/^\d+$/.test(value)) return true;
-  // Templating and format strings the shared filter does not know.
-  if (/^[$%:@]\w*$|^\$\{?\w+\}?$|^\{\w*\}$|%\(?\w*\)?s|\{%|%\}|^\[\w*\]$|^&lt;|^\*+$/.test(value)) return true;
+  // Templating and format strings the shared filter does not know:
+  // `$db_password`, `:password`, `@pwd`, `${pass}`, `{0}`, `%s`, `%(pw)s`, `{% … %}`, `[PASSWORD]`.
+  if (/^[$%:@][A-Za-z_]+\d{0,2}$|^\$\{\w+\}$|^\{\w*\}$|%\(?\w*\)?s|\{%|%\}|^\[\w*\]$|^&lt;|^\*+$/.test(value)) {
+    return true;
+  }
   const core = passwordCore(value);
   if (core.length === 0) return false;
   return PLACEHOLDER_CORES.has(core) || PLACEHOLDER_CORE_SHAPE.test(core);
@@ -83,7 +114,7 @@ const NOT_SECRET_SHAPES: readonly RegExp[] = [
   /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$/, // ISO date-time
   /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.-]+)?$/i, // version
   /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i, // MAC address
-  /^[0-9a-f:]+$/i, // IPv6 and colon-separated hex
+  /^(?=(?:[^:]*:){2})[0-9a-f:]+$/i, // IPv6 and colon-separated hex
   /^[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/, // e-mail
   /^(?:~|\.{1,2})?\//, // absolute or relative path
   /^[A-Za-z]:[\\/]/, // Windows path
@@ -185,10 +216,11 @@ export function genericValueScore(raw: string, kind: ValueKind, quoted: boolean)
 
 const QUOTE = String.raw`["'\x60]`;
 /**
- * A value character. `&` is one (passwords contain it), so a key in a URL query string is reported
- * with the parameters that follow it; excluding `&&x=` by lookahead is linear but trips the ReDoS fuzzer.
+ * A value character. `;` is not (it separates connection-string fields: `Password=X;Database=Y`).
+ * `&` is (passwords contain it), so a key in a URL query string is reported with the parameters
+ * that follow it; excluding `&x=` by lookahead is linear but trips the ReDoS fuzzer.
  */
-const VALUE_UNIT = String.raw`[^\s"'\x60<>\\]`;
+const VALUE_UNIT = String.raw`[^\s"'\x60<>\\;]`;
 /** Sentence punctuation is not part of an unquoted value; before a closing quote it is. */
 const TRAIL = String.raw`[.,;:)\]}]`;
 const LAST_CHAR = String.raw`[^\s"'\x60<>\\.,;:)\]}]`;
@@ -213,40 +245,34 @@ function valueEnds(groups: Groups): boolean {
   if (q !== '') return groups.close === q;
   if ((groups.close ?? '') !== '') return true;
   const next = groups.next ?? '';
+  // `Password=X;Database=Y`, `user=a,password=X,host=b`: a field separator ends the value.
+  if (/[;,]/.test(groups.tail ?? '')) return true;
   return next === '' || /[\s"'\x60<>\\|]/.test(next);
 }
 
 /**
  * `=`, `:`, `:=`, `=>`, `->`, `==`, `>` (XML), `|` (tables), optionally followed by Markdown emphasis
- * (`*Password:* X`); prose `is` / `was`; or plain whitespace (`.netrc`, SQL `PASSWORD 'X'`, a table
+ * (`*Password:* X`); `value=` (`<add key="SmtpPassword" value="X"/>`); prose `is` / `was`; or plain whitespace (`.netrc`, SQL `PASSWORD 'X'`, a table
  * cell on the next line), which `assignmentEnds` refuses after the short names `pass`/`pw`/`pwd`.
  */
-const OPERATOR = String.raw`(?:\s{0,3}(?::=|=>|->|==|[:=>|])\*{0,2}\s{0,3}|\s{1,3}(?:is|was|equals)(?::\s{0,3}|\s{1,3})|\s{1,2}(?=[^\s:=|>]))`;
+const OPERATOR = String.raw`(?:\s{0,3}(?::=|=>|->|==|[:=>|])\*{0,2}\s{0,3}|\s{1,3}value\s{0,2}=\s{0,2}|\s{1,3}(?:is|was|equals)(?::\s{0,3}|\s{1,3})|\s{1,2}(?=[^\s:=|>]))`;
 /**
- * Passwords only: the operator may follow a short `for …` phrase ("the password for the prod replica is X",
- * "password for svc-ci: X"). Other names would make the phrase ambiguous with the next name (super-linear).
+ * Passwords only: the operator may follow a `for` and one to three words ("the password for the prod
+ * replica is X", "password for svc-ci: X"). Words, not a free-text gap, so a failed attempt never rescans.
  */
-const PROSE_OPERATOR = String.raw`(?:${OPERATOR}|\s{1,3}for\s[^\n:=]{1,40}?(?:\s(?:is|was)\s{1,3}|:\s{0,3}))`;
+const PROSE_OPERATOR = String.raw`(?:${OPERATOR}|\s{1,3}for(?:\s[^\s:=]{1,24}){1,3}(?:\s(?:is|was)\s{1,3}|:\s{0,3}))`;
 /** An optional name suffix (`_prod`, `.b64`, `2`), then a closing key quote or Markdown emphasis. */
 const SUFFIX_AND_CLOSE = String.raw`(?<suffix>[_.-][a-z0-9]{1,12}|\d{1,2})?["'\x60*]{0,2}`;
 
 /**
- * `<pre?><name><suffix?><op><value>`. The word glued before the name is captured
- * in `pre` and checked in `validate` against a stop list (`csrf_token`,
- * `forgot password`) instead of a negative lookbehind of alternatives, which the
- * ReDoS fuzzer cannot analyse reliably.
+ * `<name><suffix?><op><value>`. `name` must start with a literal: words before it
+ * that turn it into something else (`csrf_token`, `forgot password`) are excluded
+ * by a lookbehind placed after the name, so it only runs where the name matched
+ * (a leading lookbehind or optional prefix group runs at every position and
+ * defeats the ReDoS analysis).
  */
 function assignmentPattern(name: string, min: number, operator = OPERATOR): RegExp {
-  return new RegExp(
-    String.raw`(?:(?<pre>(?<![a-z])[a-z]{2,12})[_.\- ]?)?(?<name>${name})${SUFFIX_AND_CLOSE}(?<op>${operator})${valueSource(min)}`,
-    'i',
-  );
-}
-
-/** Last word of an identifier: `nextPage` → `page`, `CSRF` → `csrf`. */
-function lastWord(identifier: string): string {
-  const parts = identifier.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [identifier];
-  return (parts[parts.length - 1] ?? identifier).toLowerCase();
+  return new RegExp(`(?<name>${name})${SUFFIX_AND_CLOSE}(?<op>${operator})${valueSource(min)}`, 'i');
 }
 
 /** Name suffixes that make the key describe the secret instead of holding it (`password_hash`, `api_key_id`). */
@@ -258,9 +284,11 @@ const STOP_SUFFIX =
  * name, no describing suffix, a space-only operator only after a full word, and
  * a value that ends where it should.
  */
-function assignmentEnds(groups: Groups, stopWords: ReadonlySet<string>, otherFamilies: RegExp): boolean {
-  const pre = groups.pre;
-  if (pre !== undefined && (stopWords.has(pre.toLowerCase()) || stopWords.has(lastWord(pre)))) return false;
+/**
+ * Structural checks shared by the assignment detectors: no describing suffix, a
+ * space-only operator only after a full word, and a value that ends where it should.
+ */
+function assignmentEnds(groups: Groups, otherFamilies: RegExp): boolean {
   const suffix = groups.suffix;
   if (suffix !== undefined && (STOP_SUFFIX.test(suffix) || otherFamilies.test(suffix))) return false;
   if (/^\s+$/.test(groups.op ?? '') && /^(?:pass|pwd|pw)$/i.test(groups.name ?? '')) return false;
@@ -270,10 +298,16 @@ function assignmentEnds(groups: Groups, stopWords: ReadonlySet<string>, otherFam
 // ---------------------------------------------------------------------------
 // Detectors
 
-const PASSWORD_PRE = new Set(
-  'forgot|show|hide|toggle|hashed|hash|encrypted|min|max|no|reset|require|required|validate|check|verify'.split('|'),
-);
-const PASSWORD_NAME = String.raw`pass(?:word|wd|phrase|wort)|(?<![a-z])(?:pass|pwd|pw)|identified\s{1,3}by`;
+/** `forgot password:`, `password_hash`, `show_password`: about a password, not one. Matched without a word boundary. */
+const PASSWORD_STOP = 'forgot|show|hide|toggle|hashed|hash|encrypted|reset|require|required|validate|check|verify';
+/**
+ * Every name starts with `p` (one cheap first character); the short forms must not
+ * end a longer word (`bypass`, `compass`), the long ones may (`dbpassword`).
+ */
+const PASSWORD_NAME =
+  String.raw`p(?:ass(?:word|wd|phrase|wort)?|wd|w)(?<![a-z](?:pass|pwd|pw))` +
+  String.raw`(?<!(?:${PASSWORD_STOP})[_.\- ]?(?:pass(?:word|wd|phrase|wort)?|pwd|pw))` +
+  String.raw`|identified\s{1,3}by`;
 
 export const genericPassword: Detector = {
   id: 'generic-password',
@@ -282,7 +316,7 @@ export const genericPassword: Detector = {
   keywords: ['pass', 'pw'],
   pattern: assignmentPattern(PASSWORD_NAME, 8, PROSE_OPERATOR),
   validate: (secret, groups) =>
-    assignmentEnds(groups, PASSWORD_PRE, /token|secret|key/i) && genericValueScore(secret, 'password', Boolean(groups.q)),
+    assignmentEnds(groups, /token|secret|key/i) && genericValueScore(secret, 'password', Boolean(groups.q)),
   entropy: 3.0,
   generic: true,
   severity: 'medium',
@@ -314,9 +348,12 @@ export const genericPassword: Detector = {
 /** `<word>_KEY` names whose value is an identifier or public material, not a secret. */
 const NON_SECRET_KEY_WORD =
   /^(?:public|pub|publishable|site|primary|foreign|sort|partition|range|hash|cache|idempotency|object|s3|map|lookup|dedupe?|routing|shard|row|composite|unique|index|i18n|translation|message|license|product|serial|ssh|gpg|pgp|host|known|query|group|issue|project|jira|kms|key|the|a|by|no|my|your|this|that|one|same|new|old)$/i;
-/** `public_secret`, `non_secret`: the word before the name says the value is not a credential. */
-const API_KEY_PRE = new Set(['public', 'publishable', 'pub', 'non', 'no']);
-const API_KEY_NAME = String.raw`(?:api|access|secret|private|auth|master|signing|encryption|client|app|consumer|subscription|service|account|admin|integration|partner|merchant|shared|webhook)[_.\- ]?key|(?<word>(?<![a-z0-9])[a-z0-9]{2,24})[_-]key|secret|credentials?|creds`;
+/**
+ * `api_key`, `client_secret`, `SENDGRID_KEY`, `credentials`. Names start with the
+ * literal `key`/`secret`/`cred`; the qualifier before `key` is checked by a
+ * lookbehind (which captures the `<word>` of `<word>_key` for the stop list).
+ */
+const API_KEY_NAME = String.raw`key(?<=(?:api|access|secret|private|auth|master|signing|encryption|client|app|consumer|subscription|service|account|admin|integration|partner|merchant|shared|webhook)[_.\- ]?key|(?<![a-z0-9])(?<word>[a-z0-9]{2,24})[_-]key)|secret|cred(?:entials?|s)`;
 
 export const genericApiKey: Detector = {
   id: 'generic-api-key',
@@ -326,7 +363,7 @@ export const genericApiKey: Detector = {
   pattern: assignmentPattern(API_KEY_NAME, 10),
   validate: (secret, groups) =>
     !(groups.word !== undefined && NON_SECRET_KEY_WORD.test(groups.word)) &&
-    assignmentEnds(groups, API_KEY_PRE, /token|pass|pwd/i) &&
+    assignmentEnds(groups, /token|pass|pwd/i) &&
     genericValueScore(secret, 'token', Boolean(groups.q)),
   entropy: 3.5,
   generic: true,
@@ -356,22 +393,22 @@ export const genericApiKey: Detector = {
   },
 };
 
-/** Tokens that are not credentials: anti-forgery, paging cursors, device/push ids, LLM token counts. */
-const TOKEN_PRE = new Set(
-  'csrf|xsrf|page|next|prev|previous|continuation|pagination|cursor|sync|registration|device|push|fcm|apns|cancel|cancellation|verification|forgery|max|min|num|total|input|output|prompt|completion|id|unsubscribe|sas'.split(
-    '|',
-  ),
-);
-
+/**
+ * Tokens that are not credentials: anti-forgery, paging cursors, device/push ids. Matched without a
+ * word boundary (`nextPageToken`, `webpush_token`), so only words that never end a credential name.
+ */
+const TOKEN_STOP =
+  'csrf|xsrf|page|next|prev|previous|continuation|pagination|cursor|sync|registration|device|push|fcm|apns|cancellation|verification|forgery|unsubscribe|prompt|completion';
+const TOKEN_NAME = String.raw`token(?<!(?:${TOKEN_STOP})[_.\- ]?token)`;
 
 export const genericToken: Detector = {
   id: 'generic-token',
   name: 'Token assignment',
   issuer: 'generic',
   keywords: ['token'],
-  pattern: assignmentPattern('token', 10),
+  pattern: assignmentPattern(TOKEN_NAME, 10),
   validate: (secret, groups) =>
-    assignmentEnds(groups, TOKEN_PRE, /pass|pwd/i) && genericValueScore(secret, 'token', Boolean(groups.q)),
+    assignmentEnds(groups, /pass|pwd/i) && genericValueScore(secret, 'token', Boolean(groups.q)),
   entropy: 3.5,
   generic: true,
   severity: 'medium',
@@ -414,6 +451,7 @@ export const genericBearerToken: Detector = {
       'curl -H "Authorization: Bearer 4kQz9Xv2Lm7RtW8pYc3Nb6Jd" https://api.internal.acme.io/v2/orders',
       'Authorization: Bearer a1B2c3D4e5F6g7H8i9J0kLmN.oPqRsTuV',
       'request headers from the failing call:\nAccept: application/json\nAuthorization: Bearer Tk9m~Qx2.vL7r-Wz4_pY8c\n',
+      'http GET :8080/admin/users "authorization: bearer 8Zq2kT7xWm4R-pL9vN3c_Yb6"',
     ],
     ignore: [
       'Authorization: Bearer <token>',
@@ -463,6 +501,10 @@ export const genericBasicAuth: Detector = {
       'curl -H "Authorization: Basic Y2ktZGVwbG95ZXI6WHE0TG04VHoyUnY3V3A5Sw==" https://nexus.acme.io/service/rest/v1/status',
       // :<Azure DevOps PAT> (empty user); encoded, so no specific detector sees the token
       'Authorization: Basic OnE3bHZ4M3pyazJtNHRwOHdiNWpjOW5kNmZneTJoczd1YTRxZW8zaXIybnd4a3Y1cHQ2enE=',
+      // svc-metrics:Hk7#vQ2mZ9xL in a Postman export
+      '{"key": "Authorization", "value": "Basic c3ZjLW1ldHJpY3M6SGs3I3ZRMm1aOXhM", "type": "text"}',
+      // jenkins-ci:<Jenkins API token>
+      'wget --header="Authorization: Basic amVua2lucy1jaToxMWE3ZjljMmU0YjZkOGYwYTFjM2U1YjdkOWYxYTNjNWU3" https://ci.acme.io/job/deploy/build',
     ],
     ignore: [
       // user:password
@@ -473,6 +515,10 @@ export const genericBasicAuth: Detector = {
       'Authorization: Basic ${BASIC_AUTH}',
       // admin:admin
       'Authorization: Basic YWRtaW46YWRtaW4=',
+      // test:test, foo:bar
+      'Authorization: Basic dGVzdDp0ZXN0',
+      'Authorization: Basic Zm9vOmJhcg==',
+      'WWW-Authenticate: Basic realm="Restricted Area", charset="UTF-8"',
     ],
   },
 };

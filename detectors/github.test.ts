@@ -6,6 +6,7 @@ import {
   githubInstallationToken,
   githubInstallationTokenStateless,
   githubRefreshToken,
+  githubUserFacts,
 } from './github.ts';
 
 const secretOf = (pattern: RegExp, text: string) => pattern.exec(text)?.groups?.secret;
@@ -69,5 +70,36 @@ describe('github-app-private-key', () => {
       expect(secretOf(companion, text)).toBe('318442');
     }
     expect(secretOf(companion, 'build 318442 failed')).toBeUndefined();
+  });
+});
+
+describe('githubUserFacts', () => {
+  const response = (headers: Record<string, string>, body: unknown = { login: 'jdoe' }) => ({
+    status: 200,
+    headers: new Headers(headers),
+    body,
+  });
+
+  it('reads scopes and expiry, and flags admin or repo+workflow scopes as privileged', () => {
+    expect(
+      githubUserFacts(
+        response({
+          'x-oauth-scopes': 'repo, workflow',
+          'github-authentication-token-expiration': '2026-09-01 12:00:00 UTC',
+        }),
+      ),
+    ).toEqual({
+      account: 'jdoe',
+      scopes: ['repo', 'workflow'],
+      expiresAt: '2026-09-01T12:00:00.000Z',
+      privileged: true,
+    });
+    expect(githubUserFacts(response({ 'x-oauth-scopes': 'admin:org' })).privileged).toBe(true);
+    expect(githubUserFacts(response({ 'x-oauth-scopes': 'repo, read:org' })).privileged).toBeUndefined();
+  });
+
+  it('leaves scopes out for fine-grained tokens, which send no X-OAuth-Scopes', () => {
+    expect(githubUserFacts(response({}))).toEqual({ account: 'jdoe' });
+    expect(githubUserFacts(response({}, { login: 'octo-admin', site_admin: true })).privileged).toBe(true);
   });
 });

@@ -1,6 +1,210 @@
 import { createPrivateKey } from 'node:crypto';
 import type { Detector } from '../src/core/detector.ts';
+import type { SafeResponse, VerificationFacts } from '../src/core/verification.ts';
 import { githubFineGrainedScore, hasBase62Crc32 } from '../src/detection/checksums.ts';
+import { field, httpRevoker, httpVerifier } from '../src/verification/http-verifier.ts';
+import { jsonBody, secretText } from '../src/verification/sensitive.ts';
+
+const GITHUB_API = 'api.github.com';
+const GITHUB_HEADERS = { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28' } as const;
+
+/** Scopes that administer an org or enterprise, delete repositories, or act as a site admin. */
+const GITHUB_ADMIN_SCOPES: ReadonlySet<string> = new Set([
+  'admin:org',
+  'admin:enterprise',
+  'delete_repo',
+  'site_admin',
+]);
+
+/** `GitHub-Authentication-Token-Expiration: 2026-09-01 12:00:00 UTC` as ISO-8601, when present and parseable. */
+function githubExpiry(response: SafeResponse): string | undefined {
+  const value = response.headers.get('github-authentication-token-expiration');
+  const time = value ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+/**
+ * Facts from `GET /user`: the login, the classic scopes (`X-OAuth-Scopes`;
+ * fine-grained and GitHub App user tokens send none) and the expiry. Admin
+ * scopes, or `repo` with `workflow` (push code that runs in CI with its
+ * secrets), count as privileged.
+ */
+export function githubUserFacts(response: SafeResponse): VerificationFacts {
+  const header = response.headers.get('x-oauth-scopes');
+  const scopes = (header ?? '')
+    .split(',')
+    .map((scope) => scope.trim())
+    .filter((scope) => scope.length > 0);
+  const account = field(response.body, 'login');
+  const expiresAt = githubExpiry(response);
+  const siteAdmin = (response.body as { site_admin?: unknown } | null)?.site_admin === true;
+  const privileged =
+    siteAdmin ||
+    scopes.some((scope) => GITHUB_ADMIN_SCOPES.has(scope)) ||
+    (scopes.includes('repo') && scopes.includes('workflow'));
+  return {
+    ...(account !== undefined ? { account } : {}),
+    ...(header !== null ? { scopes } : {}),
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+    ...(privileged ? { privileged: true } : {}),
+  };
+}
+
+const GITHUB_BAD_CREDENTIALS = {
+  status: 401,
+  headers: { 'content-type': 'application/json; charset=utf-8' },
+  body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' },
+};
+
+/**
+ * `GET https://api.github.com/user` (docs.github.com/rest/users/users#get-the-authenticated-user,
+ * tokens.md #1–3): "who am I" for classic and fine-grained PATs, OAuth and
+ * GitHub App user tokens. Only 401 is dead: a 403 can be a rate limit, SAML SSO
+ * enforcement or an IP allow list, none of which prove the token invalid.
+ */
+const githubUserVerifier = httpVerifier({
+  hosts: [GITHUB_API],
+  request: (secret) => ({
+    url: 'https://api.github.com/user',
+    headers: { ...GITHUB_HEADERS, authorization: secretText`token ${secret}` },
+  }),
+  deadStatus: [401],
+  facts: githubUserFacts,
+  fixtures: {
+    live: {
+      status: 200,
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'x-oauth-scopes': 'repo, workflow, read:org',
+        'x-accepted-oauth-scopes': '',
+        'github-authentication-token-expiration': '2026-09-01 12:00:00 UTC',
+        'x-github-media-type': 'github.v3; format=json',
+      },
+      body: {
+        login: 'release-bot-acme',
+        id: 94817263,
+        node_id: 'U_kgDOBaXk7w',
+        type: 'User',
+        site_admin: false,
+        name: 'Acme Release Bot',
+        company: 'Acme',
+        public_repos: 0,
+        created_at: '2023-03-14T09:12:44Z',
+        updated_at: '2026-05-02T16:40:01Z',
+      },
+    },
+    dead: GITHUB_BAD_CREDENTIALS,
+  },
+});
+
+/**
+ * `POST https://api.github.com/credentials/revoke` (docs.github.com/rest/credentials/revoke,
+ * tokens.md #1–3): the finder's revocation API, called without authentication
+ * (an authenticated call gets 403). It accepts `ghp_`, `github_pat_`, `gho_`,
+ * `ghu_` and `ghr_`, answers 202 whether or not the token was valid, and
+ * notifies the token's owner. 60 requests per hour.
+ */
+const githubCredentialRevoker = httpRevoker({
+  hosts: [GITHUB_API],
+  request: (secret) => ({
+    method: 'POST',
+    url: 'https://api.github.com/credentials/revoke',
+    headers: { ...GITHUB_HEADERS, 'content-type': 'application/json' },
+    body: jsonBody({ credentials: [secret] }),
+  }),
+  revokedStatus: [202],
+  invalidStatus: [],
+  fixtures: {
+    revoked: { status: 202, headers: { 'content-type': 'application/json; charset=utf-8' }, body: {} },
+    failed: {
+      status: 422,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: {
+        message: 'Validation Failed',
+        documentation_url: 'https://docs.github.com/rest/credentials/revoke#revoke-a-list-of-credentials',
+        status: '422',
+      },
+    },
+  },
+});
+
+/**
+ * `GET https://api.github.com/installation/repositories`
+ * (docs.github.com/rest/apps/installations#list-repositories-accessible-to-the-app-installation,
+ * tokens.md #4): installation tokens get 403 on `/user`; this lists the
+ * repositories the token can reach. 401 dead.
+ */
+const githubInstallationVerifier = httpVerifier({
+  hosts: [GITHUB_API],
+  request: (secret) => ({
+    url: 'https://api.github.com/installation/repositories?per_page=1',
+    headers: { ...GITHUB_HEADERS, authorization: secretText`Bearer ${secret}` },
+  }),
+  deadStatus: [401],
+  facts: (response) => {
+    const body = response.body as { repositories?: unknown } | null;
+    const first = Array.isArray(body?.repositories) ? (body.repositories[0] as unknown) : undefined;
+    const account = field(first, 'owner', 'login');
+    const expiresAt = githubExpiry(response);
+    const details = Object.fromEntries(
+      (['total_count', 'repository_selection'] as const).flatMap((key) => {
+        const value = field(response.body, key);
+        return value === undefined ? [] : [[key, value]];
+      }),
+    );
+    return {
+      ...(account !== undefined ? { account } : {}),
+      ...(expiresAt !== undefined ? { expiresAt } : {}),
+      details,
+    };
+  },
+  fixtures: {
+    live: {
+      status: 200,
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'github-authentication-token-expiration': '2026-06-16 10:00:00 UTC',
+      },
+      body: {
+        total_count: 3,
+        repository_selection: 'selected',
+        repositories: [
+          {
+            id: 583920114,
+            node_id: 'R_kgDOItzA8g',
+            name: 'deploy',
+            full_name: 'acme/deploy',
+            private: true,
+            owner: { login: 'acme', id: 30211847, type: 'Organization' },
+            html_url: 'https://github.com/acme/deploy',
+            default_branch: 'main',
+          },
+        ],
+      },
+    },
+    dead: GITHUB_BAD_CREDENTIALS,
+  },
+});
+
+/**
+ * `DELETE https://api.github.com/installation/token`
+ * (docs.github.com/rest/apps/installations#revoke-an-installation-access-token,
+ * tokens.md #4): the installation token revokes itself, 204.
+ */
+const githubInstallationRevoker = httpRevoker({
+  hosts: [GITHUB_API],
+  request: (secret) => ({
+    method: 'DELETE',
+    url: 'https://api.github.com/installation/token',
+    headers: { ...GITHUB_HEADERS, authorization: secretText`Bearer ${secret}` },
+  }),
+  revokedStatus: [204],
+  invalidStatus: [401],
+  fixtures: {
+    revoked: { status: 204 },
+    failed: GITHUB_BAD_CREDENTIALS,
+  },
+});
 
 /**
  * `ghp_ gho_ ghu_ ghs_ ghr_`: prefix + random base62 body + 6-char base62 CRC32 of the body
@@ -18,6 +222,8 @@ export const githubClassicPat: Detector = {
   pattern: crcTokenPattern('ghp_', 30),
   validate: (secret) => hasBase62Crc32(secret, 'ghp_'),
   severity: 'critical',
+  verify: githubUserVerifier,
+  revoke: githubCredentialRevoker,
   examples: {
     match: [
       'export GITHUB_TOKEN=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',
@@ -42,6 +248,8 @@ export const githubOauthToken: Detector = {
   pattern: crcTokenPattern('gho_', 30),
   validate: (secret) => hasBase62Crc32(secret, 'gho_'),
   severity: 'critical',
+  verify: githubUserVerifier,
+  revoke: githubCredentialRevoker,
   examples: {
     match: [
       'gh auth status printed Token: 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',
@@ -63,6 +271,8 @@ export const githubUserToServerToken: Detector = {
   pattern: crcTokenPattern('ghu_', 30),
   validate: (secret) => hasBase62Crc32(secret, 'ghu_'),
   severity: 'critical',
+  verify: githubUserVerifier,
+  revoke: githubCredentialRevoker,
   examples: {
     match: [
       'Authorization: Bearer ghu_VLUtVGFGwo9RWfEGBRUN0p23r7HBt44NdZ5s',
@@ -87,6 +297,8 @@ export const githubInstallationToken: Detector = {
   // known-sample list drops it; any other CRC miss is kept at low confidence.
   validate: (secret) => (hasBase62Crc32(secret, 'ghs_') ? 1 : 0.5),
   severity: 'high',
+  verify: githubInstallationVerifier,
+  revoke: githubInstallationRevoker,
   examples: {
     match: [
       'GITHUB_TOKEN for the workflow run was ghs_hE3O28AL7Q0akib9gzEEYWuUyKGl2p1A1TmI (expires in 1h)',
@@ -119,6 +331,8 @@ export const githubInstallationTokenStateless: Detector = {
   window: { after: 3000 },
   validate: (secret) => STATELESS_INSTALLATION_TOKEN.test(secret),
   severity: 'high',
+  verify: githubInstallationVerifier,
+  revoke: githubInstallationRevoker,
   examples: {
     match: [
       'token from POST /app/installations/58213907/access_tokens: ghs_318442_eyJhbGciOiJSUzI1NiIsImtpZCI6IjNmOTBiNThjNWIyZDJhMTEiLCJ0eXAiOiJKV1QifQ.eyJpc3MiOiJnaXRodWIuY29tIiwic3ViIjoiaW5zdGFsbGF0aW9uOjU4MjEzOTA3IiwiYWlkIjozMTg0NDIsImlpZCI6NTgyMTM5MDcsImlhdCI6MTc4MTYwMDAwMCwiZXhwIjoxNzgxNjAzNjAwLCJyaWQiOiJlYjVlYjdlYzJjY2MzYWVlODAzMDIwMmQxNzVhZDczYyJ9.EI5VfM6hTNejnojQXX0Vp9h7C9SteEG5v3uY_Fq2HFstMWM--h0Z2i4lavA2OVdzxJ5Y986CBqh0oMyL5gLq-7wnYq2oMtfTbVnywHK2SL3OV3uBMczQUVHrU7dsSuVXY_UTa9hfFAFwxBLGy53xQVTfPiJtXH9UyA1_pTcAyikMzhAEG4IoSX2DtgqukzdhYRAhrKkbrDAGD2yK6uOyFllAInoe_BL3zso0mMUpu97qh4Awm7Y1E_HOMNUzdACOY2qzqaPyQG8HTadYBVDZmxzAtHWDqXnUBJ5OXcAImF1ponPeK-LlQWPq3mk-AApZfUcjA4f3JecjvZS2pCbzHg',
@@ -142,6 +356,9 @@ export const githubRefreshToken: Detector = {
   validate: (secret) => hasBase62Crc32(secret, 'ghr_'),
   // Exchanging it needs the app's client secret as well.
   severity: 'medium',
+  // No liveness check: the only call that accepts a refresh token is the
+  // refresh exchange, which rotates it. The finder revocation API takes it as is.
+  revoke: githubCredentialRevoker,
   examples: {
     match: [
       'refresh_token=ghr_TfZAaWYfjghsCS7PtYbyQ0pB3YtM0aADDx4l4koiFWMAPTmBdv5Lwk7k5zCuyQCciL7wIF46obCf',
@@ -163,6 +380,8 @@ export const githubFineGrainedPat: Detector = {
   pattern: /(?<![A-Za-z0-9_])(?<secret>github_pat_[0-9][A-Za-z0-9]{21}_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/,
   validate: (secret) => githubFineGrainedScore(secret),
   severity: 'critical',
+  verify: githubUserVerifier,
+  revoke: githubCredentialRevoker,
   examples: {
     match: [
       'GH_TOKEN=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',
@@ -240,11 +459,14 @@ export const githubAppPrivateKey: Detector = {
   companions: [
     {
       name: 'GitHub App ID',
-      pattern: /\b(?:github[\w .-]{0,20}?app[\s_-]?id|app[\s_-]?id|github[\s_-]?app)\b\W{0,6}(?<secret>[0-9]{4,10})\b/i,
+      pattern:
+        /(?:github[_ .-]?app[_ .-]?id|github[_ .-]?app|app[_ .-]?id)[\s"'`:=]{1,4}(?<secret>[0-9]{4,10})(?![0-9])/i,
       window: 400,
     },
   ],
   severity: 'critical',
+  // No liveness check: `GET /app` needs an RS256 JWT signed with the key,
+  // which detector code cannot do without revealing the secret.
   examples: {
     match: [
       `GitHub App ID: 318442\nprivate key for the release bot:\n${APP_KEY}`,

@@ -1,8 +1,173 @@
 import type { Detector } from '../src/core/detector.ts';
+import type { SafeResponse, VerificationFacts } from '../src/core/verification.ts';
 import { hasGitlabRoutableCrc } from '../src/detection/checksums.ts';
+import { field, httpRevoker, httpVerifier } from '../src/verification/http-verifier.ts';
+import { formBody, secretText } from '../src/verification/sensitive.ts';
 
 /**
- * Routable tokens (issued since late 2024): `<prefix><base64url payload, 27–300>.<version>.<base36 payload length><CRC>`,
+ * Checks go to gitlab.com only: a token of a self-managed instance reads as
+ * dead there, so leakwatch never sends it to an address taken from the text.
+ */
+const GITLAB_HOSTS = ['gitlab.com'] as const;
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+const GITLAB_UNAUTHORIZED = { status: 401, headers: JSON_HEADERS, body: { message: '401 Unauthorized' } };
+
+/** Scopes that act with full API, admin or impersonation power. */
+const GITLAB_PRIVILEGED_SCOPES: ReadonlySet<string> = new Set(['api', 'sudo', 'admin_mode']);
+
+/** Facts from `GET /personal_access_tokens/self`: token name, owner id, scopes, expiry date. */
+export function gitlabTokenFacts(response: SafeResponse): VerificationFacts {
+  const body = response.body as { scopes?: unknown } | null;
+  const scopes = Array.isArray(body?.scopes) ? body.scopes.filter((s): s is string => typeof s === 'string') : [];
+  const userId = field(response.body, 'user_id');
+  const expiresAt = field(response.body, 'expires_at');
+  const name = field(response.body, 'name');
+  return {
+    ...(userId !== undefined ? { account: `user ${userId}` } : {}),
+    scopes,
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+    ...(scopes.some((scope) => GITLAB_PRIVILEGED_SCOPES.has(scope)) ? { privileged: true } : {}),
+    ...(name !== undefined ? { details: { name } } : {}),
+  };
+}
+
+/**
+ * `GET https://gitlab.com/api/v4/personal_access_tokens/self`
+ * (docs.gitlab.com/api/personal_access_tokens#get-details-on-a-personal-access-token,
+ * tokens.md #6–7): the token describes itself; also answers for project and
+ * group access tokens, which share the prefix. 401 dead (revoked, expired or
+ * unknown); 403 (a scope problem) stays unknown.
+ */
+const gitlabTokenSelfVerifier = httpVerifier({
+  hosts: GITLAB_HOSTS,
+  request: (secret) => ({
+    url: 'https://gitlab.com/api/v4/personal_access_tokens/self',
+    headers: { 'private-token': secret },
+  }),
+  deadStatus: [401],
+  confirm: (response) => {
+    const body = response.body as { active?: unknown; revoked?: unknown } | null;
+    return body?.active === false || body?.revoked === true ? 'dead' : true;
+  },
+  facts: gitlabTokenFacts,
+  fixtures: {
+    live: {
+      status: 200,
+      headers: JSON_HEADERS,
+      body: {
+        id: 11840273,
+        name: 'terraform-ci',
+        revoked: false,
+        created_at: '2026-02-03T10:21:44.120Z',
+        description: 'state backend and MR comments',
+        scopes: ['api', 'read_repository'],
+        user_id: 4821936,
+        last_used_at: '2026-06-12T07:55:02.481Z',
+        active: true,
+        expires_at: '2026-12-31',
+      },
+    },
+    dead: {
+      status: 401,
+      headers: JSON_HEADERS,
+      body: { error: 'invalid_token', error_description: 'Token was revoked. You have to re-authenticate.' },
+    },
+  },
+});
+
+/**
+ * `DELETE https://gitlab.com/api/v4/personal_access_tokens/self`
+ * (docs.gitlab.com/api/personal_access_tokens#using-a-request-header, GitLab
+ * 15.0+, tokens.md #6–7): the token revokes itself, 204.
+ */
+const gitlabTokenSelfRevoker = httpRevoker({
+  hosts: GITLAB_HOSTS,
+  request: (secret) => ({
+    method: 'DELETE',
+    url: 'https://gitlab.com/api/v4/personal_access_tokens/self',
+    headers: { 'private-token': secret },
+  }),
+  revokedStatus: [204],
+  invalidStatus: [401],
+  fixtures: {
+    revoked: { status: 204 },
+    failed: { status: 403, headers: JSON_HEADERS, body: { message: '403 Forbidden' } },
+  },
+});
+
+/**
+ * `POST https://gitlab.com/api/v4/runners/verify` with `token=`
+ * (docs.gitlab.com/api/runners#verify-authentication-for-a-registered-runner,
+ * tokens.md #8): 200 live, 403 dead. Sent without `system_id`, which would
+ * record a runner manager; never `DELETE /runners`, which removes the runner.
+ */
+const gitlabRunnerVerifier = httpVerifier({
+  hosts: GITLAB_HOSTS,
+  request: (secret) => ({
+    method: 'POST',
+    url: 'https://gitlab.com/api/v4/runners/verify',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: formBody({ token: secret }),
+  }),
+  deadStatus: [403],
+  facts: (response) => {
+    const id = field(response.body, 'id');
+    const expiresAt = field(response.body, 'token_expires_at');
+    return {
+      ...(id !== undefined ? { account: `runner ${id}` } : {}),
+      ...(expiresAt !== undefined ? { expiresAt } : {}),
+    };
+  },
+  fixtures: {
+    // The real answer also echoes the token; left out here.
+    live: { status: 200, headers: JSON_HEADERS, body: { id: 31891472, token_expires_at: null } },
+    dead: { status: 403, headers: JSON_HEADERS, body: { message: '403 Forbidden' } },
+  },
+});
+
+/**
+ * `GET https://gitlab.com/api/v4/job` with `JOB-TOKEN`
+ * (docs.gitlab.com/api/jobs#get-job-tokens-job, tokens.md #9): the running job
+ * the token belongs to. 401 once the job has finished.
+ */
+const gitlabJobVerifier = httpVerifier({
+  hosts: GITLAB_HOSTS,
+  request: (secret) => ({ url: 'https://gitlab.com/api/v4/job', headers: { 'job-token': secret } }),
+  deadStatus: [401],
+  facts: (response) => {
+    const account = field(response.body, 'user', 'username');
+    const details = Object.fromEntries(
+      (['id', 'status', 'ref', 'web_url'] as const).flatMap((key) => {
+        const value = field(response.body, key);
+        return value === undefined ? [] : [[key === 'id' ? 'job' : key, value]];
+      }),
+    );
+    return { ...(account !== undefined ? { account } : {}), details };
+  },
+  fixtures: {
+    live: {
+      status: 200,
+      headers: JSON_HEADERS,
+      body: {
+        id: 7719003412,
+        status: 'running',
+        stage: 'deploy',
+        name: 'deploy:production',
+        ref: 'main',
+        tag: false,
+        created_at: '2026-06-16T09:58:11.204Z',
+        started_at: '2026-06-16T09:58:40.017Z',
+        user: { id: 4821936, username: 'jdoe', name: 'Jane Doe', state: 'active' },
+        pipeline: { id: 1873340921, project_id: 42, ref: 'main', status: 'running' },
+        web_url: 'https://gitlab.com/acme/app/-/jobs/7719003412',
+      },
+    },
+    dead: GITLAB_UNAUTHORIZED,
+  },
+});
+
+/**
+ * Routable tokens (GitLab 17.7+): `<prefix><base64url payload, 27–300>.<version>.<base36 payload length><CRC>`,
  * where the CRC is 7 base36 chars of the CRC32 of everything before it, prefix included; tokens issued before the
  * version field lack `<version>.`. Source: gitlab `lib/authn/token_field/generator/routable_token.rb`.
  */
@@ -36,6 +201,8 @@ export const gitlabPat: Detector = {
   pattern: /(?<![A-Za-z0-9_])(?<secret>glpat-[\w-]{20})(?![\w-])/,
   entropy: 3,
   severity: 'critical',
+  verify: gitlabTokenSelfVerifier,
+  revoke: gitlabTokenSelfRevoker,
   examples: {
     match: [
       'curl --header "PRIVATE-TOKEN: glpat-Frm1kp11BBH4EAKA2yIs" https://gitlab.example.com/api/v4/projects',
@@ -59,6 +226,8 @@ export const gitlabPatRoutable: Detector = {
   window: { after: 400 },
   validate: gitlabValidator('glpat-'),
   severity: 'critical',
+  verify: gitlabTokenSelfVerifier,
+  revoke: gitlabTokenSelfRevoker,
   examples: {
     match: [
       'GITLAB_TOKEN=glpat-YzoxCm86NWsKdTo5eDF6w861FsapdBHkWhwbUTXeqhA.01.171c2g6y2',
@@ -83,6 +252,7 @@ export const gitlabRunnerToken: Detector = {
   validate: gitlabValidator('glrt-', String.raw`[\w-]{20}`),
   entropy: 3,
   severity: 'critical',
+  verify: gitlabRunnerVerifier,
   examples: {
     match: [
       '[[runners]]\n  url = "https://gitlab.com"\n  token = "glrt-GfCOIwitpTm_a41jXTqn"',
@@ -110,6 +280,7 @@ export const gitlabCiJobToken: Detector = {
   entropy: 3,
   // Valid only while the job runs.
   severity: 'medium',
+  verify: gitlabJobVerifier,
   examples: {
     match: [
       'the job log echoed JOB-TOKEN: glcbt-64_EdujMsCcQQ1eUxOZPQ5A before failing',
@@ -117,7 +288,7 @@ export const gitlabCiJobToken: Detector = {
     ],
     ignore: [
       'curl --header "JOB-TOKEN: $CI_JOB_TOKEN" "$CI_API_V4_URL/job"',
-      'JOB-TOKEN: glcbt-64_EdujMsCcQ',
+      'JOB-TOKEN: glcbt-64_64_EdujMsCcQ',
       'CI_JOB_TOKEN=glcbt-eyJraWQiOiJXWFZGWHVuQloxZWF1LXpxZ0RXSDIzMWd5VTVrSXNBaHlYZG9wc0JzazRhIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYifQ',
     ],
   },
@@ -133,6 +304,7 @@ export const gitlabPipelineTriggerToken: Detector = {
   validate: gitlabValidator('glptt-', '[0-9a-f]{40}'),
   entropy: 3,
   severity: 'high',
+  // No liveness check: the only call that accepts it starts a pipeline.
   examples: {
     match: [
       'curl -X POST -F token=glptt-90c1bdb17550b8dedc550f22db25cf5c8265cc95 -F ref=main https://gitlab.com/api/v4/projects/42/trigger/pipeline',
@@ -318,6 +490,7 @@ export const gitlabRunnerRegistrationToken: Detector = {
   entropy: 3,
   // Deprecated, but still registers runners that receive CI jobs and their secrets.
   severity: 'high',
+  // No liveness check: the only call that accepts it registers a runner.
   examples: {
     match: [
       'gitlab-runner register --non-interactive --url https://gitlab.com --registration-token GR1348941RFe5vx4A5PM-bogLSpai',

@@ -46,8 +46,12 @@ interface PemFacts {
 function normalizeBody(rawBody: string, kind: string): { body: string; legacyEncrypted: boolean } | undefined {
   // JSON escapes first (\n, \r, \t, and the \/ some encoders emit), keeping line structure as spaces.
   let text = rawBody.replace(/\\+[nrt]/g, '\n').replace(/\\+/g, '');
-  // Quoted multi-line literals ("...\n" + "...", one array item per line) and chat quote markers.
-  text = text.replace(/["'`]\s*[+,]?\s*\n\s*["'`]?|^\s*["'`]|["'`]\s*$/g, '\n').replace(/(?:^|\n)[ \t]*>/g, '\n');
+  // Quoted multi-line literals ("...\n" + "...", one array item per line) and chat quote markers:
+  // quotes are never base64, nor is a `+`/`,` standing between spaces.
+  text = text
+    .replace(/["'`]/g, ' ')
+    .replace(/(^|\s)[+,](?=\s|$)/g, ' ')
+    .replace(/(?:^|\n)[ \t]*>/g, '\n');
   const legacyEncrypted = PROC_TYPE_ENCRYPTED.test(text);
   text = text.replace(LEGACY_HEADERS, ' ');
   if (kind === 'PGP') text = text.replace(PGP_HEADERS, ' ');

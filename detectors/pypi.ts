@@ -21,6 +21,8 @@ export const pypiApiToken: Detector = {
   window: { after: 1100 },
   validate: (secret) => isPypiMacaroon(secret),
   severity: 'critical',
+  // No liveness check: PyPI's only known one is a bogus upload POST to a write
+  // endpoint (tokens.md #25); no revocation API for finders either.
   examples: {
     match: [
       '[pypi]\n  username = __token__\n  password = pypi-AgEIcHlwaS5vcmcCJDQ0OGQzZWE0LTI2NGEtNDAwYi05NjQzLTIyMjcxNDI0YWY1MQACInsidmVyc2lvbiI6MSwicGVybWlzc2lvbnMiOiJ1c2VyIn0AAAYgB5AjUNP97MQcf_NGe6DGOCAz4qSBa4Hi_UO0_yCF2GQ',
@@ -46,6 +48,8 @@ export const testpypiApiToken: Detector = {
   validate: (secret) => isPypiMacaroon(secret),
   // Publishes to the test index only.
   severity: 'low',
+  // No liveness check: PyPI's only known one is a bogus upload POST to a write
+  // endpoint (tokens.md #25); no revocation API for finders either.
   examples: {
     match: [
       '[testpypi]\n  username = __token__\n  password = pypi-AgENdGVzdC5weXBpLm9yZwIkZTczMjI4NDMtMzFmZi00MzBiLThhM2QtNWE0ZTEzZWFkYmM0AAIieyJ2ZXJzaW9uIjoxLCJwZXJtaXNzaW9ucyI6InVzZXIifQAABiDtKStWuZcNXPV9R0q79KehXqgD2QeRrC6i3U0UVwS2lQ',

@@ -1,4 +1,43 @@
 import type { Detector } from '../src/core/detector.ts';
+import type { CannedResponse, SafeResponse, Verifier, VerifyContext } from '../src/core/verification.ts';
+import { httpVerifier } from '../src/verification/http-verifier.ts';
+import { basicAuth } from '../src/verification/sensitive.ts';
+
+const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+const VALID: CannedResponse = { status: 200, headers: JSON_HEADERS, body: { valid: true } };
+const NOT_VALID: CannedResponse = { status: 200, headers: JSON_HEADERS, body: { valid: false } };
+
+/** `{"valid":true}` live, `{"valid":false}` dead, anything else unknown. */
+function validAnswer(response: SafeResponse): boolean | 'dead' {
+  const valid = (response.body as { valid?: unknown } | null)?.valid;
+  return valid === true ? true : valid === false ? 'dead' : false;
+}
+
+/**
+ * `GET {server}/api/authentication/validate` (docs.sonarsource.com Web API,
+ * `api/authentication/validate`; tokens.md #30): HTTP 200 either way, the
+ * body's `valid` decides. The token goes as the Basic user with an empty
+ * password, which every SonarQube version accepts (Bearer only since 10.0).
+ * 401 is dead too, on servers that answer so.
+ */
+function sonarValidate(hosts: readonly string[], server: (ctx: VerifyContext) => string): Verifier {
+  return httpVerifier({
+    hosts,
+    ...(hosts.length === 0 ? { selfHosted: true } : {}),
+    request: (secret, ctx) => ({
+      url: `${server(ctx)}/api/authentication/validate`,
+      headers: { authorization: basicAuth(secret, ''), accept: 'application/json' },
+    }),
+    deadStatus: [401],
+    confirm: validAnswer,
+    fixtures: { live: VALID, dead: NOT_VALID },
+  });
+}
+
+/** SonarQube Server (self-hosted): only against configured base URLs. */
+const sonarqubeValidate = sonarValidate([], (ctx) => (ctx.baseUrls[0] ?? '').replace(/\/+$/, ''));
+/** SonarQube Cloud. */
+const sonarcloudValidate = sonarValidate(['sonarcloud.io'], () => 'https://sonarcloud.io');
 
 export const sonarUserToken: Detector = {
   id: 'sonar-user-token',
@@ -9,6 +48,7 @@ export const sonarUserToken: Detector = {
   entropy: 3,
   // Acts as the user: reads all analysed source code, admin if the user is.
   severity: 'high',
+  verify: sonarqubeValidate,
   examples: {
     match: [
       'mvn sonar:sonar -Dsonar.host.url=https://sonar.acme.io -Dsonar.token=squ_0005dd7dca4b8bc73add54eb33a64bfd0977e745',
@@ -31,6 +71,7 @@ export const sonarProjectAnalysisToken: Detector = {
   entropy: 3,
   // Can only run analyses of one project.
   severity: 'medium',
+  verify: sonarqubeValidate,
   examples: {
     match: [
       'SONAR_TOKEN=sqp_630962b2137b333bfbbd3382d24b6ff89d50592c',
@@ -52,6 +93,7 @@ export const sonarGlobalAnalysisToken: Detector = {
   pattern: /(?<![A-Za-z0-9_])(?<secret>sqa_[0-9a-f]{40})(?![A-Za-z0-9_])/,
   entropy: 3,
   severity: 'medium',
+  verify: sonarqubeValidate,
   examples: {
     match: [
       'SONAR_TOKEN=sqa_b4f94fc0ee92f80fa8b7391da731f077fb7814d6',
@@ -73,6 +115,7 @@ export const sonarcloudToken: Detector = {
   pattern: /(?<![A-Za-z0-9_])(?<secret>sqco_[A-Za-z0-9]{59})(?![A-Za-z0-9_])/,
   entropy: 3.5,
   severity: 'high',
+  verify: sonarcloudValidate,
   examples: {
     match: [
       'SONAR_TOKEN=sqco_YRVC0oUAGHRKUkbuOHt1d4FC4aF7uWCWU8HftNa32e3JRu4AyclWV7FpwnP',

@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest';
 
 describe('leakwatch serve', () => {
   it('starts on embedded PGlite, answers /readyz, and exits 0 on SIGTERM', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, LEAKWATCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'lw-serve-')), PORT: '0' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      LEAKWATCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'lw-serve-')),
+      PORT: '0',
+    };
     delete env.DATABASE_URL;
     const child = spawn(process.execPath, ['src/cli.ts', 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

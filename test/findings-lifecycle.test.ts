@@ -53,7 +53,13 @@ describe('findings lifecycle', () => {
       .insertInto('allowlist_entries')
       .values([
         { kind: 'place', platform: 'chat', container: 'sandbox', reason: 'test workspace', created_by: 'admin' },
-        { kind: 'regex', pattern: '^xoxb-573493285553-', reason: 'demo bot', created_by: 'admin', expires_at: new Date(Date.now() - 1000) },
+        {
+          kind: 'regex',
+          pattern: '^xoxb-573493285553-',
+          reason: 'demo bot',
+          created_by: 'admin',
+          expires_at: new Date(Date.now() - 1000),
+        },
         { kind: 'detector', detector_id: 'google-api-key', reason: 'public maps keys', created_by: 'admin' },
       ])
       .execute();
@@ -68,17 +74,27 @@ describe('findings lifecycle', () => {
     ]);
     // The expired regex entry no longer applies.
     await ingest('g1', `token ${TOKEN}`, 'general');
-    expect(await db.selectFrom('findings').select('detector_id').execute()).toEqual([{ detector_id: 'slack-bot-token' }]);
+    expect(await db.selectFrom('findings').select('detector_id').execute()).toEqual([
+      { detector_id: 'slack-bot-token' },
+    ]);
   });
 
   it('closes an occurrence when the secret is edited away and reopens a resolved finding seen again', async () => {
     const db = database.db;
-    const finding = await db.selectFrom('findings').selectAll().where('detector_id', '=', 'slack-bot-token').executeTakeFirstOrThrow();
+    const finding = await db
+      .selectFrom('findings')
+      .selectAll()
+      .where('detector_id', '=', 'slack-bot-token')
+      .executeTakeFirstOrThrow();
     await ingest('g1', 'token removed, sorry', 'general');
     const closed = await db.selectFrom('occurrences').selectAll().where('item', '=', 'g1').executeTakeFirstOrThrow();
     expect(closed.closed_reason).toBe('no longer in the item');
 
-    await db.updateTable('findings').set({ status: 'resolved', resolved_at: new Date() }).where('id', '=', finding.id).execute();
+    await db
+      .updateTable('findings')
+      .set({ status: 'resolved', resolved_at: new Date() })
+      .where('id', '=', finding.id)
+      .execute();
     await ingest('g2', `again ${TOKEN}`, 'general');
     const reopened = await db.selectFrom('findings').selectAll().where('id', '=', finding.id).executeTakeFirstOrThrow();
     expect(reopened.status).toBe('reopened');
@@ -88,9 +104,15 @@ describe('findings lifecycle', () => {
 
   it('in dry-run mode records the revocation without calling the issuer', async () => {
     const calls: string[] = [];
-    server.use(http.all('*', ({ request }) => (calls.push(request.url), HttpResponse.json({ ok: true, revoked: true }))));
+    server.use(
+      http.all('*', ({ request }) => (calls.push(request.url), HttpResponse.json({ ok: true, revoked: true }))),
+    );
     const db = database.db;
-    const finding = await db.selectFrom('findings').selectAll().where('detector_id', '=', 'slack-bot-token').executeTakeFirstOrThrow();
+    const finding = await db
+      .selectFrom('findings')
+      .selectAll()
+      .where('detector_id', '=', 'slack-bot-token')
+      .executeTakeFirstOrThrow();
     const job = await ingest('g3', `once more ${TOKEN}`, 'general');
     const match = job.matches[0]!;
     expect(
@@ -102,9 +124,17 @@ describe('findings lifecycle', () => {
       }),
     ).toBe('dry_run');
     expect(calls).toEqual([]);
-    const revocation = await db.selectFrom('revocations').selectAll().where('finding_id', '=', finding.id).executeTakeFirstOrThrow();
+    const revocation = await db
+      .selectFrom('revocations')
+      .selectAll()
+      .where('finding_id', '=', finding.id)
+      .executeTakeFirstOrThrow();
     expect(revocation).toMatchObject({ mode: 'dry_run', outcome: 'dry_run', status: 'completed' });
-    const after = await db.selectFrom('findings').select('status').where('id', '=', finding.id).executeTakeFirstOrThrow();
+    const after = await db
+      .selectFrom('findings')
+      .select('status')
+      .where('id', '=', finding.id)
+      .executeTakeFirstOrThrow();
     expect(after.status).not.toBe('remediated');
   });
 });

@@ -100,6 +100,26 @@ describe('createScanner', () => {
     expect(scanner.scan('token = Zq8mR2vK9pL4xW7nT1sY6bH3').map((m) => m.detectorId)).toEqual(['generic-token']);
   });
 
+  it('never keeps a generic detector keyword visible in the redacted form', () => {
+    const password: Detector = {
+      ...generic,
+      id: 'generic-pass',
+      keywords: ['pass'],
+      pattern: /pass(?:word)?\s*=\s*(?<secret>\S{8,40})/i,
+    };
+    const [m] = createScanner({ detectors: [password], fingerprintKey: key }).scan('password = passW0rd!x9Qz');
+    expect(m!.redacted).toBe('********9Qz');
+  });
+
+  it('tries anchored patterns only at keyword hits and still finds every token', () => {
+    const scanner = createScanner({ detectors: [npmLike], fingerprintKey: key });
+    const stats: ScanStats = { keywordHits: 0, regionChars: new Map() };
+    const text = `${'lorem ipsum '.repeat(1000)} ${TOKEN} ${'dolor '.repeat(1000)} npm_short ${TOKEN}`;
+    expect(scanner.scan(text, { stats }).map((m) => text.slice(m.start, m.end))).toEqual([TOKEN, TOKEN]);
+    // Three hits, each tried once: far less than the text length.
+    expect(stats.regionChars.get('npm-like')).toBeLessThan(text.length / 4);
+  });
+
   it('maps matches in Slack markup back to the original text', () => {
     const scanner = createScanner({ detectors: [npmLike], fingerprintKey: key });
     const text = `&lt;code&gt; <https://x.test/${TOKEN}|link> &amp; ${TOKEN}`;

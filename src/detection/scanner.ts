@@ -5,6 +5,7 @@ import { shannonEntropy } from './entropy.ts';
 import { fingerprint } from './fingerprint.ts';
 import { normalize, type TextFormat } from './normalize.ts';
 import { placeholderReason } from './placeholders.ts';
+import { leadingLiterals } from './anchor.ts';
 import { KeywordPrefilter } from './prefilter.ts';
 import { redactSecret } from './redact.ts';
 
@@ -45,6 +46,12 @@ const MAX_REGION_CHARS = 64 * 1024;
 interface CompiledDetector {
   detector: Detector;
   regex: RegExp;
+  /**
+   * Set when every match must start at one of the detector's keywords (the
+   * pattern begins with a literal that starts with a keyword): the pattern is
+   * then tried only at keyword hits, with no region search.
+   */
+  sticky: RegExp | undefined;
   /** Named `secret` group, or the numbered group holding the secret. */
   secretGroup: 'secret' | number;
   before: number;
@@ -53,11 +60,20 @@ interface CompiledDetector {
   companions: readonly { name: string; regex: RegExp; window: number; entropy: number }[];
 }
 
-function compile(pattern: RegExp): RegExp {
+function compile(pattern: RegExp, mode: 'g' | 'y' = 'g'): RegExp {
   const flags = new Set(pattern.flags.replace(/[gy]/g, ''));
-  flags.add('g');
+  flags.add(mode);
   flags.add('d');
   return new RegExp(pattern.source, [...flags].join(''));
+}
+
+function anchoredAtKeywords(pattern: RegExp, keywords: readonly string[]): boolean {
+  const literals = leadingLiterals(pattern.source);
+  return (
+    literals !== undefined &&
+    keywords.length > 0 &&
+    literals.every((literal) => keywords.some((k) => literal.toLowerCase().startsWith(k)))
+  );
 }
 
 function compileDetector(detector: Detector): CompiledDetector {
@@ -65,13 +81,15 @@ function compileDetector(detector: Detector): CompiledDetector {
   if (!named && detector.secretGroup === undefined) {
     throw new Error(`detector ${detector.id}: pattern has no (?<secret>…) group and no secretGroup`);
   }
+  const keywords = detector.keywords.map((k) => k.toLowerCase());
   return {
     detector,
     regex: compile(detector.pattern),
+    sticky: anchoredAtKeywords(detector.pattern, keywords) ? compile(detector.pattern, 'y') : undefined,
     secretGroup: named ? 'secret' : detector.secretGroup!,
     before: detector.window?.before ?? DEFAULT_BEFORE,
     after: detector.window?.after ?? DEFAULT_AFTER,
-    keywords: detector.keywords.map((k) => k.toLowerCase()),
+    keywords,
     companions: (detector.companions ?? []).map((c) => ({
       name: c.name,
       regex: compile(c.pattern),
@@ -133,30 +151,45 @@ export function createScanner(options: ScannerOptions): Scanner {
   });
   const prefilter = new KeywordPrefilter([...keywordIndex.keys()]);
 
-  function regionsFor(text: string, from: number, to: number, stats: ScanStats | undefined): Span[][] {
-    // Detectors without keywords (custom rules only) run over the whole window.
-    const regions: Span[][] = compiled.map((c) => (c.keywords.length === 0 ? [{ start: from, end: to }] : []));
+  /** Keyword hit positions per detector in `text[from, to)`, in order. */
+  function hitsFor(text: string, from: number, to: number, stats: ScanStats | undefined): number[][] {
+    const hits: number[][] = compiled.map(() => []);
     prefilter.scan(
       text,
       (k, hit) => {
         if (stats) stats.keywordHits++;
         for (const d of owners[k]!) {
-          const c = compiled[d]!;
-          const start = Math.max(from, hit - c.before);
-          const end = Math.min(to, hit + c.after);
-          const list = regions[d]!;
-          const last = list[list.length - 1];
-          if (last !== undefined && start <= last.end && end - last.start <= MAX_REGION_CHARS) {
-            if (end > last.end) last.end = end;
-          } else {
-            list.push({ start, end });
-          }
+          const list = hits[d]!;
+          // Several keywords of one detector can hit the same spot (`xoxe` and `xoxe.xoxb-`).
+          if (list[list.length - 1] !== hit) list.push(hit);
         }
       },
       from,
       to,
     );
-    return regions;
+    return hits;
+  }
+
+  /**
+   * Merges windows around hits into regions to search (capped in size, so a
+   * run of hits cannot make one region unbounded). Hits come in end order, so
+   * starts are nearly sorted: sort once to be safe.
+   */
+  function regionsOf(c: CompiledDetector, hits: number[], from: number, to: number): Span[] {
+    const sorted = [...hits].sort((a, b) => a - b);
+    const list: Span[] = [];
+    for (const hit of sorted) {
+      const start = Math.max(from, hit - c.before);
+      const end = Math.min(to, hit + c.after);
+      const last = list[list.length - 1];
+      if (last !== undefined && start <= last.end && end - last.start <= MAX_REGION_CHARS) {
+        if (end > last.end) last.end = end;
+      } else {
+        list.push({ start, end });
+      }
+    }
+    if (c.keywords.length === 0) list.push({ start: from, end: to });
+    return list;
   }
 
   function findCompanions(c: CompiledDetector, text: string, primary: Span): MatchPart[] | undefined {
@@ -198,50 +231,73 @@ export function createScanner(options: ScannerOptions): Scanner {
 
   function scanNormalized(text: string, stats: ScanStats | undefined): Match[] {
     const matches = new Map<string, Match>();
+    const work = (id: string, chars: number) => {
+      if (stats) stats.regionChars.set(id, (stats.regionChars.get(id) ?? 0) + chars);
+    };
+
+    const consider = (d: number, m: RegExpExecArray, offset: number): void => {
+      const c = compiled[d]!;
+      const detector = c.detector;
+      const group = c.secretGroup;
+      const span = typeof group === 'string' ? m.indices?.groups?.[group] : m.indices?.[group];
+      const value = typeof group === 'string' ? m.groups?.[group] : m[group];
+      if (span === undefined || value === undefined || value.length === 0) return;
+      const start = offset + span[0];
+      const end = offset + span[1];
+      const key = `${d}:${start}:${end}`;
+      if (matches.has(key)) return;
+      if (!isPlausible(value, detector.entropy ?? 0, !detector.skipPlaceholderFilter)) return;
+      const verdict = detector.validate
+        ? detector.validate(value, m.groups ?? {}, { match: m[0], line: () => lineAround(text, start, end) })
+        : true;
+      const confidence = verdict === true ? 1 : verdict === false ? 0 : verdict;
+      if (!(confidence > 0)) return;
+      const parts = c.companions.length > 0 ? findCompanions(c, text, { start, end }) : [];
+      if (parts === undefined) return;
+      // A catch-all detector's keyword ("pass", "token") is not a token type marker: never keep it visible.
+      const redacted = redactSecret(value, detector.generic ? '' : publicPrefix(value, c.keywords));
+      matches.set(key, {
+        detectorId: detector.id,
+        issuer: detector.issuer,
+        severity: detector.severity,
+        start,
+        end,
+        secret: new Secret(value, redacted),
+        parts,
+        confidence: Math.min(1, confidence),
+        fingerprint: fingerprint(options.fingerprintKey, [value, ...parts.map((p) => p.secret.reveal())]),
+        redacted: [redacted, ...parts.map((p) => p.secret.redacted)].join(' + '),
+      });
+    };
+
     for (let from = 0; from < text.length; from += windowChars - overlap) {
       const to = Math.min(text.length, from + windowChars);
-      const regions = regionsFor(text, from, to, stats);
-      regions.forEach((list, d) => {
-        if (list.length === 0) return;
-        const c = compiled[d]!;
-        const detector = c.detector;
-        for (const region of list) {
-          if (stats) {
-            stats.regionChars.set(detector.id, (stats.regionChars.get(detector.id) ?? 0) + region.end - region.start);
+      const hits = hitsFor(text, from, to, stats);
+      compiled.forEach((c, d) => {
+        const list = hits[d]!;
+        if (list.length === 0 && c.keywords.length > 0) return;
+        // Anchored patterns are tried at each hit only, unless hits are so dense
+        // that searching merged regions is cheaper (which also bounds the work).
+        if (c.sticky && list.length * c.after <= to - from) {
+          work(c.detector.id, list.length * c.after);
+          let matchedUntil = -1;
+          for (const hit of list) {
+            if (hit < matchedUntil) continue;
+            c.sticky.lastIndex = hit;
+            const m = c.sticky.exec(text);
+            if (m === null) continue;
+            matchedUntil = m.index + m[0].length;
+            consider(d, m, 0);
           }
+          return;
+        }
+        for (const region of regionsOf(c, list, from, to)) {
+          work(c.detector.id, region.end - region.start);
           const slice = text.slice(region.start, region.end);
           c.regex.lastIndex = 0;
           for (let m = c.regex.exec(slice); m !== null; m = c.regex.exec(slice)) {
             if (m[0].length === 0) c.regex.lastIndex++;
-            const group = c.secretGroup;
-            const span = typeof group === 'string' ? m.indices?.groups?.[group] : m.indices?.[group];
-            const value = typeof group === 'string' ? m.groups?.[group] : m[group];
-            if (span === undefined || value === undefined || value.length === 0) continue;
-            const start = region.start + span[0];
-            const end = region.start + span[1];
-            const key = `${d}:${start}:${end}`;
-            if (matches.has(key)) continue;
-            if (!isPlausible(value, detector.entropy ?? 0, !detector.skipPlaceholderFilter)) continue;
-            const verdict = detector.validate
-              ? detector.validate(value, m.groups ?? {}, { match: m[0], line: () => lineAround(text, start, end) })
-              : true;
-            const confidence = verdict === true ? 1 : verdict === false ? 0 : verdict;
-            if (!(confidence > 0)) continue;
-            const parts = c.companions.length > 0 ? findCompanions(c, text, { start, end }) : [];
-            if (parts === undefined) continue;
-            const redacted = redactSecret(value, publicPrefix(value, c.keywords));
-            matches.set(key, {
-              detectorId: detector.id,
-              issuer: detector.issuer,
-              severity: detector.severity,
-              start,
-              end,
-              secret: new Secret(value, redacted),
-              parts,
-              confidence: Math.min(1, confidence),
-              fingerprint: fingerprint(options.fingerprintKey, [value, ...parts.map((p) => p.secret.reveal())]),
-              redacted: [redacted, ...parts.map((p) => p.secret.redacted)].join(' + '),
-            });
+            consider(d, m, region.start);
           }
         }
       });
