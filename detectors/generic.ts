@@ -1,4 +1,4 @@
-import type { Detector } from '../src/core/detector.ts';
+import type { Detector, ValidationContext } from '../src/core/detector.ts';
 import { charClasses, shannonEntropy } from '../src/detection/entropy.ts';
 import { placeholderReason } from '../src/detection/placeholders.ts';
 
@@ -309,14 +309,25 @@ const PASSWORD_NAME =
   String.raw`(?<!(?:${PASSWORD_STOP})[_.\- ]?(?:pass(?:word|wd|phrase|wort)?|pwd|pw))` +
   String.raw`|identified\s{1,3}by`;
 
+/**
+ * `?pwd=` in a Zoom (or Webex) meeting link is a meeting passcode shared with
+ * every invitee, not a credential: links like these are pasted in chat all day.
+ */
+function isMeetingPasscode(context: ValidationContext | undefined): boolean {
+  if (!context || !/^[?&]?pwd=/i.test(context.match.trimStart())) return false;
+  return /(?:^|[./])(?:zoom\.us|zoomgov\.com|webex\.com)\/[^\s]*[?&]pwd=/i.test(context.line());
+}
+
 export const genericPassword: Detector = {
   id: 'generic-password',
   name: 'Password assignment',
   issuer: 'generic',
   keywords: ['pass', 'pw'],
   pattern: assignmentPattern(PASSWORD_NAME, 8, PROSE_OPERATOR),
-  validate: (secret, groups) =>
-    assignmentEnds(groups, /token|secret|key/i) && genericValueScore(secret, 'password', Boolean(groups.q)),
+  validate: (secret, groups, context) =>
+    !isMeetingPasscode(context) &&
+    assignmentEnds(groups, /token|secret|key/i) &&
+    genericValueScore(secret, 'password', Boolean(groups.q)),
   entropy: 3.0,
   generic: true,
   severity: 'medium',
@@ -341,6 +352,7 @@ export const genericPassword: Detector = {
       'password: Optional[str] = None',
       'forgot password: PROJ-1234',
       'passport number: X12345678 (not a secret but PII)',
+      'standup: https://acme.zoom.us/j/71500060733?pwd=Qm9Xk2TzRr8vLs0aBcWuYgxia',
     ],
   },
 };
