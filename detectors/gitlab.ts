@@ -2,7 +2,7 @@ import type { Detector } from '../src/core/detector.ts';
 import type { SafeResponse, VerificationFacts } from '../src/core/verification.ts';
 import { hasGitlabRoutableCrc } from '../src/detection/checksums.ts';
 import { field, httpRevoker, httpVerifier } from '../src/verification/http-verifier.ts';
-import { formBody, secretText } from '../src/verification/sensitive.ts';
+import { formBody } from '../src/verification/sensitive.ts';
 
 /**
  * Checks go to gitlab.com only: a token of a self-managed instance reads as

@@ -8,6 +8,7 @@ import { openDatabase, type DatabaseHandle } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { loadFingerprintKey } from './detection/fingerprint.ts';
 import { createScanner } from './detection/scanner.ts';
+import { cachedAllowlist } from './findings/allowlist-cache.ts';
 import { SealedBox } from './findings/sealed-box.ts';
 import { startJobQueue } from './jobs/job-queue.ts';
 import { handleHook } from './jobs/hook-worker.ts';
@@ -86,6 +87,7 @@ export async function startService(
       modeFor: (finding) => revocationModeFor(config.revocation, finding),
     },
     events: new HookEvents(handle.db, boss, config.hooks),
+    allowlist: cachedAllowlist(handle.db),
     logger,
     now,
     reverify: config.reverify,

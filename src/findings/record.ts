@@ -6,7 +6,7 @@ import { writeAudit } from '../db/audit-repository.ts';
 import { upsertFinding } from '../db/findings-repository.ts';
 import { upsertAuthorIdentity } from '../db/identities-repository.ts';
 import { closeOccurrencesNotIn, upsertOccurrence } from '../db/occurrences-repository.ts';
-import type { Database } from '../db/schema.ts';
+import type { AllowlistEntry, Database, Finding } from '../db/schema.ts';
 import { matchAllowlist } from './allowlist.ts';
 import type { SealedBox } from './sealed-box.ts';
 
@@ -31,6 +31,8 @@ export interface SealedMatch {
 
 export interface RecordedFinding {
   findingId: string;
+  /** The finding as stored after this sighting. */
+  finding: Finding;
   created: boolean;
   reopened: boolean;
   /** Status after recording; verification is only queued for findings still needing action. */
@@ -48,6 +50,8 @@ export interface RecordDependencies {
   transit: SealedBox;
   /** Opt-in vault (LEAKWATCH_ENCRYPTION_KEY) keeping secrets for later re-verification. */
   vault?: SealedBox;
+  /** Source of allowlist entries in force (a short-lived cache in the service); default: query each time. */
+  allowlist?: (now: Date) => Promise<AllowlistEntry[]>;
 }
 
 /**
@@ -62,7 +66,7 @@ export async function recordDocument(
   input: { ref: DocumentRef; matches: readonly SealedMatch[]; seenAt: Date },
   deps: RecordDependencies,
 ): Promise<RecordResult> {
-  const entries = await activeAllowlistEntries(db, input.seenAt);
+  const entries = await (deps.allowlist ? deps.allowlist(input.seenAt) : activeAllowlistEntries(db, input.seenAt));
   return db.transaction().execute(async (trx) => {
     const authorId = await upsertAuthorIdentity(trx, input.ref.platform, input.ref.author);
     const recorded: RecordedFinding[] = [];
@@ -116,7 +120,7 @@ export async function recordDocument(
           .onConflict((oc) => oc.column('finding_id').doNothing())
           .execute();
       }
-      recorded.push({ findingId: finding.id, created, reopened, status: finding.status, match });
+      recorded.push({ findingId: finding.id, finding, created, reopened, status: finding.status, match });
     }
     const closedOccurrences = await closeOccurrencesNotIn(
       trx,

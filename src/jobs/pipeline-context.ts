@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import type { Detector } from '../core/detector.ts';
 import type { Severity } from '../core/severity.ts';
-import type { Database, Finding } from '../db/schema.ts';
+import type { AllowlistEntry, Database, Finding } from '../db/schema.ts';
 import type { Scanner } from '../detection/scanner.ts';
 import type { SealedBox } from '../findings/sealed-box.ts';
 import type { Logger } from '../logger.ts';
@@ -36,6 +36,8 @@ export interface PipelineContext {
   notifier: Notifier;
   revocation: RevocationDecider;
   events: FindingEvents;
+  /** Allowlist entries in force, briefly cached so each recorded document does not re-read them. */
+  allowlist(now: Date): Promise<AllowlistEntry[]>;
   logger: Logger;
   now(): Date;
   reverify: { intervalSeconds: number; graceSeconds: number };

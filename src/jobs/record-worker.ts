@@ -1,6 +1,5 @@
 import { recordDocument } from '../findings/record.ts';
 import { ACTIVE_STATUSES, type FindingStatus } from '../findings/lifecycle.ts';
-import { getFinding } from '../db/findings-repository.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import { QUEUES, type RecordJob, type VerifyJob } from './queues.ts';
 
@@ -13,12 +12,11 @@ export async function handleRecord(ctx: PipelineContext, job: RecordJob): Promis
   const result = await recordDocument(
     ctx.db,
     { ref: job.ref, matches: job.matches, seenAt: new Date(job.receivedAt) },
-    { transit: ctx.transit, vault: ctx.vault },
+    { transit: ctx.transit, vault: ctx.vault, allowlist: ctx.allowlist },
   );
   for (const r of result.recorded) {
     if (!ACTIVE_STATUSES.includes(r.status as FindingStatus)) continue;
-    const finding = await getFinding(ctx.db, r.findingId);
-    if (!finding) continue;
+    const finding = r.finding;
     if (r.created) await ctx.events.emit('finding.created', finding);
     // A retried record job finds the finding already checked: nothing more to do.
     if (!r.created && !r.reopened && finding.liveness !== 'not_attempted') continue;
