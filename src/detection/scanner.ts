@@ -151,15 +151,27 @@ export function createScanner(options: ScannerOptions): Scanner {
   });
   const prefilter = new KeywordPrefilter([...keywordIndex.keys()]);
 
-  /** Keyword hit positions per detector in `text[from, to)`, in order. */
-  function hitsFor(text: string, from: number, to: number, stats: ScanStats | undefined): number[][] {
-    const hits: number[][] = compiled.map(() => []);
+  /** Detectors without keywords (custom rules only): they run on every window. */
+  const keywordless = compiled.flatMap((c, d) => (c.keywords.length === 0 ? [d] : []));
+
+  /**
+   * Keyword hit positions per detector in `text[from, to)`, for the detectors
+   * that had any: allocation is proportional to hits, not to the number of
+   * detectors, which matters for many short messages.
+   */
+  function hitsFor(text: string, from: number, to: number, stats: ScanStats | undefined): Map<number, number[]> {
+    const hits = new Map<number, number[]>();
+    for (const d of keywordless) hits.set(d, []);
     prefilter.scan(
       text,
       (k, hit) => {
         if (stats) stats.keywordHits++;
         for (const d of owners[k]!) {
-          const list = hits[d]!;
+          let list = hits.get(d);
+          if (list === undefined) {
+            list = [];
+            hits.set(d, list);
+          }
           // Several keywords of one detector can hit the same spot (`xoxe` and `xoxe.xoxb-`).
           if (list[list.length - 1] !== hit) list.push(hit);
         }
@@ -272,10 +284,8 @@ export function createScanner(options: ScannerOptions): Scanner {
 
     for (let from = 0; from < text.length; from += windowChars - overlap) {
       const to = Math.min(text.length, from + windowChars);
-      const hits = hitsFor(text, from, to, stats);
-      compiled.forEach((c, d) => {
-        const list = hits[d]!;
-        if (list.length === 0 && c.keywords.length > 0) return;
+      for (const [d, list] of hitsFor(text, from, to, stats)) {
+        const c = compiled[d]!;
         // Anchored patterns are tried at each hit only, unless hits are so dense
         // that searching merged regions is cheaper (which also bounds the work).
         if (c.sticky && list.length * c.after <= to - from) {
@@ -289,7 +299,7 @@ export function createScanner(options: ScannerOptions): Scanner {
             matchedUntil = m.index + m[0].length;
             consider(d, m, 0);
           }
-          return;
+          continue;
         }
         for (const region of regionsOf(c, list, from, to)) {
           work(c.detector.id, region.end - region.start);
@@ -300,7 +310,7 @@ export function createScanner(options: ScannerOptions): Scanner {
             consider(d, m, region.start);
           }
         }
-      });
+      }
     }
     return dropShadowedGenerics([...matches.values()], compiled);
   }
