@@ -17,7 +17,10 @@ export const airtablePersonalAccessToken: Detector = {
   // GET /v0/meta/whoami returns the token's user id and scopes.
   verify: httpVerifier({
     hosts: ['api.airtable.com'],
-    request: (secret) => ({ url: 'https://api.airtable.com/v0/meta/whoami', headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://api.airtable.com/v0/meta/whoami',
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     facts: (response) => {
       const user = field(response.body, 'id');
       const scopes = (response.body as { scopes?: unknown } | null)?.scopes;
@@ -32,7 +35,11 @@ export const airtablePersonalAccessToken: Detector = {
         headers: { 'content-type': 'application/json' },
         body: { id: 'usrL2PNC5o3H4lBEi', scopes: ['data.records:read', 'data.records:write', 'schema.bases:read'] },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { error: { type: 'AUTHENTICATION_REQUIRED', message: 'Authentication required' } } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: { error: { type: 'AUTHENTICATION_REQUIRED', message: 'Authentication required' } },
+      },
     },
   }),
   examples: {

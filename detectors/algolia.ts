@@ -42,7 +42,11 @@ export const algoliaApiKey: Detector = {
     fixtures: {
       live: {
         status: 200,
-        body: { keys: [{ value: '0f3c…', acl: ['search'], description: 'Search-only key', validity: 0, createdAt: 1718034222 }] },
+        body: {
+          keys: [
+            { value: '0f3c…', acl: ['search'], description: 'Search-only key', validity: 0, createdAt: 1718034222 },
+          ],
+        },
       },
       dead: { status: 403, body: { message: INVALID_KEY, status: 403 } },
     },

@@ -16,10 +16,7 @@ export const appveyorApiKey: Detector = {
   entropy: 3.3,
   severity: 'critical',
   examples: {
-    match: [
-      'APPVEYOR_API_KEY=v2.vs551nlfo26v7i0w0acl',
-      'appveyor token for release pipeline: afll99pajieml06owsbx',
-    ],
+    match: ['APPVEYOR_API_KEY=v2.vs551nlfo26v7i0w0acl', 'appveyor token for release pipeline: afll99pajieml06owsbx'],
     ignore: [
       'APPVEYOR_API_KEY=v2.xxxxxxxxxxxxxxxxxxxx',
       'appveyor build: windowsserver2022image',

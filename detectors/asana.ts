@@ -18,7 +18,10 @@ export const asanaPersonalAccessToken: Detector = {
   severity: 'high',
   verify: httpVerifier({
     hosts: ['app.asana.com'],
-    request: (secret) => ({ url: 'https://app.asana.com/api/1.0/users/me', headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://app.asana.com/api/1.0/users/me',
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     facts: (response) => {
       const email = field(response.body, 'data', 'email');
       return email === undefined ? undefined : { account: email };
@@ -27,9 +30,21 @@ export const asanaPersonalAccessToken: Detector = {
       live: {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: { data: { gid: '5010326190654541', email: 'pm-bot@corp.internal', name: 'PM bot', resource_type: 'user', workspaces: [{ gid: '1199', name: 'Acme' }] } },
+        body: {
+          data: {
+            gid: '5010326190654541',
+            email: 'pm-bot@corp.internal',
+            name: 'PM bot',
+            resource_type: 'user',
+            workspaces: [{ gid: '1199', name: 'Acme' }],
+          },
+        },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { errors: [{ message: 'Not Authorized' }] } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: { errors: [{ message: 'Not Authorized' }] },
+      },
     },
   }),
   examples: {

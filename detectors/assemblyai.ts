@@ -14,13 +14,22 @@ export const assemblyaiApiKey: Detector = {
   // `GET /v2/transcript?limit=1`: read-only list of the account's own transcripts.
   verify: httpVerifier({
     hosts: ['api.assemblyai.com'],
-    request: (secret) => ({ url: 'https://api.assemblyai.com/v2/transcript?limit=1', headers: { authorization: secret } }),
+    request: (secret) => ({
+      url: 'https://api.assemblyai.com/v2/transcript?limit=1',
+      headers: { authorization: secret },
+    }),
     deadStatus: [401],
     fixtures: {
       live: {
         status: 200,
         body: {
-          page_details: { limit: 1, result_count: 0, current_url: 'https://api.assemblyai.com/v2/transcript?limit=1', prev_url: null, next_url: null },
+          page_details: {
+            limit: 1,
+            result_count: 0,
+            current_url: 'https://api.assemblyai.com/v2/transcript?limit=1',
+            prev_url: null,
+            next_url: null,
+          },
           transcripts: [],
         },
       },

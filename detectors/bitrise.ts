@@ -23,7 +23,14 @@ export const bitriseAccessToken: Detector = {
     fixtures: {
       live: {
         status: 200,
-        body: { data: { username: 'acme-mobile', slug: '5f1c2d3e4a6b7c8d', email: 'mobile@acme.test', created_at: '2023-04-11T09:12:33.925193Z' } },
+        body: {
+          data: {
+            username: 'acme-mobile',
+            slug: '5f1c2d3e4a6b7c8d',
+            email: 'mobile@acme.test',
+            created_at: '2023-04-11T09:12:33.925193Z',
+          },
+        },
       },
       dead: { status: 401, body: { message: 'Unauthorized' } },
     },

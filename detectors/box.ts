@@ -20,7 +20,10 @@ export const boxAccessToken: Detector = {
   // GET /2.0/users/me returns the token's user.
   verify: httpVerifier({
     hosts: ['api.box.com'],
-    request: (secret) => ({ url: 'https://api.box.com/2.0/users/me', headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://api.box.com/2.0/users/me',
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     facts: (response) => {
       const login = field(response.body, 'login');
       return login === undefined ? undefined : { account: login };
@@ -29,7 +32,13 @@ export const boxAccessToken: Detector = {
       live: {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: { type: 'user', id: '11446498', name: 'Records bot', login: 'AutomationUser_1190@boxdevedition.com', status: 'active' },
+        body: {
+          type: 'user',
+          id: '11446498',
+          name: 'Records bot',
+          login: 'AutomationUser_1190@boxdevedition.com',
+          status: 'active',
+        },
       },
       dead: { status: 401, headers: { 'www-authenticate': 'Bearer realm="Service", error="invalid_token"' }, body: '' },
     },

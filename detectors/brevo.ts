@@ -13,7 +13,10 @@ export const brevoApiKey: Detector = {
   // GET /v3/account returns the account (plan, company, email).
   verify: httpVerifier({
     hosts: ['api.brevo.com'],
-    request: (secret) => ({ url: 'https://api.brevo.com/v3/account', headers: { 'api-key': secret, accept: 'application/json' } }),
+    request: (secret) => ({
+      url: 'https://api.brevo.com/v3/account',
+      headers: { 'api-key': secret, accept: 'application/json' },
+    }),
     facts: (response) => {
       const email = field(response.body, 'email');
       return email === undefined ? undefined : { account: email };
@@ -24,7 +27,11 @@ export const brevoApiKey: Detector = {
         headers: { 'content-type': 'application/json' },
         body: { email: 'marketing@corp.internal', companyName: 'Acme', plan: [{ type: 'free', credits: 300 }] },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { code: 'unauthorized', message: 'Key not found' } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: { code: 'unauthorized', message: 'Key not found' },
+      },
     },
   }),
   examples: {

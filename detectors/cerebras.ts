@@ -15,11 +15,20 @@ export const cerebrasApiKey: Detector = {
   // `GET /v1/models`: free, read-only.
   verify: httpVerifier({
     hosts: ['api.cerebras.ai'],
-    request: (secret) => ({ url: 'https://api.cerebras.ai/v1/models', headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://api.cerebras.ai/v1/models',
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     deadStatus: [401],
     fixtures: {
-      live: { status: 200, body: { object: 'list', data: [{ id: 'llama-3.3-70b', object: 'model', created: 0, owned_by: 'Meta' }] } },
-      dead: { status: 401, body: { message: 'Wrong API Key', type: 'invalid_request_error', param: 'api_key', code: 'wrong_api_key' } },
+      live: {
+        status: 200,
+        body: { object: 'list', data: [{ id: 'llama-3.3-70b', object: 'model', created: 0, owned_by: 'Meta' }] },
+      },
+      dead: {
+        status: 401,
+        body: { message: 'Wrong API Key', type: 'invalid_request_error', param: 'api_key', code: 'wrong_api_key' },
+      },
     },
   }),
   examples: {

@@ -25,7 +25,11 @@ export const clickupPersonalToken: Detector = {
         headers: { 'content-type': 'application/json' },
         body: { user: { id: 26197168, username: 'Ops Bot', email: 'ops@corp.internal', color: '#7b68ee' } },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { err: 'Token invalid', ECODE: 'OAUTH_025' } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: { err: 'Token invalid', ECODE: 'OAUTH_025' },
+      },
     },
   }),
   examples: {

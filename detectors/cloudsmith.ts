@@ -25,7 +25,16 @@ export const cloudsmithApiKey: Detector = {
       return account ? { account } : undefined;
     },
     fixtures: {
-      live: { status: 200, body: { authenticated: true, slug: 'acme-ci', slug_perm: 'Xk3pT9vQ2mRw', email: 'ci@acme.test', name: 'Acme CI' } },
+      live: {
+        status: 200,
+        body: {
+          authenticated: true,
+          slug: 'acme-ci',
+          slug_perm: 'Xk3pT9vQ2mRw',
+          email: 'ci@acme.test',
+          name: 'Acme CI',
+        },
+      },
       dead: { status: 401, body: { detail: 'Invalid API key.' } },
     },
   }),

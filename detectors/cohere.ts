@@ -16,10 +16,16 @@ export const cohereApiKey: Detector = {
   // `GET /v1/models`: free, read-only.
   verify: httpVerifier({
     hosts: ['api.cohere.com'],
-    request: (secret) => ({ url: 'https://api.cohere.com/v1/models', headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://api.cohere.com/v1/models',
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     deadStatus: [401],
     fixtures: {
-      live: { status: 200, body: { models: [{ name: 'command-r-plus', endpoints: ['generate', 'chat'] }], next_page_token: '' } },
+      live: {
+        status: 200,
+        body: { models: [{ name: 'command-r-plus', endpoints: ['generate', 'chat'] }], next_page_token: '' },
+      },
       dead: { status: 401, body: { message: 'invalid api token' } },
     },
   }),

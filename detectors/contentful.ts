@@ -15,7 +15,10 @@ export const contentfulPersonalAccessToken: Detector = {
   // api.eu.contentful.com and are reported dead here.
   verify: httpVerifier({
     hosts: ['api.contentful.com'],
-    request: (secret) => ({ url: 'https://api.contentful.com/users/me', headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://api.contentful.com/users/me',
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     deadStatus: [401],
     facts: (r) => {
       const account = field(r.body, 'email') ?? field(r.body, 'sys', 'id');
@@ -24,11 +27,20 @@ export const contentfulPersonalAccessToken: Detector = {
     fixtures: {
       live: {
         status: 200,
-        body: { sys: { type: 'User', id: '4FLrUHftHW3v2BLi9fzfjU' }, firstName: 'Dana', lastName: 'Ops', email: 'dana@acme.test', activated: true },
+        body: {
+          sys: { type: 'User', id: '4FLrUHftHW3v2BLi9fzfjU' },
+          firstName: 'Dana',
+          lastName: 'Ops',
+          email: 'dana@acme.test',
+          activated: true,
+        },
       },
       dead: {
         status: 401,
-        body: { sys: { type: 'Error', id: 'AccessTokenInvalid' }, message: 'The access token you sent could not be found or is invalid.' },
+        body: {
+          sys: { type: 'Error', id: 'AccessTokenInvalid' },
+          message: 'The access token you sent could not be found or is invalid.',
+        },
       },
     },
   }),

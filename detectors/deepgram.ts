@@ -15,15 +15,28 @@ export const deepgramApiKey: Detector = {
   // `GET /v1/projects`: read-only list of the key's projects.
   verify: httpVerifier({
     hosts: ['api.deepgram.com'],
-    request: (secret) => ({ url: 'https://api.deepgram.com/v1/projects', headers: { authorization: secretText`Token ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://api.deepgram.com/v1/projects',
+      headers: { authorization: secretText`Token ${secret}` },
+    }),
     deadStatus: [401],
     facts: (r) => {
       const account = field((r.body as { projects?: unknown[] } | null)?.projects?.[0], 'name');
       return account ? { account } : undefined;
     },
     fixtures: {
-      live: { status: 200, body: { projects: [{ project_id: '3a9f1c2e-5b7d-4e8f-a1c3-9d2e4f6a8b0c', name: 'Call Analytics' }] } },
-      dead: { status: 401, body: { err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.', request_id: '5d2c9e1a-7b3f-4a8e-9c6d-2f1e0a9b8c7d' } },
+      live: {
+        status: 200,
+        body: { projects: [{ project_id: '3a9f1c2e-5b7d-4e8f-a1c3-9d2e4f6a8b0c', name: 'Call Analytics' }] },
+      },
+      dead: {
+        status: 401,
+        body: {
+          err_code: 'INVALID_AUTH',
+          err_msg: 'Invalid credentials.',
+          request_id: '5d2c9e1a-7b3f-4a8e-9c6d-2f1e0a9b8c7d',
+        },
+      },
     },
   }),
   examples: {

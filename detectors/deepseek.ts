@@ -15,7 +15,10 @@ export const deepseekApiKey: Detector = {
   // `GET /user/balance`: read-only account balance.
   verify: httpVerifier({
     hosts: ['api.deepseek.com'],
-    request: (secret) => ({ url: 'https://api.deepseek.com/user/balance', headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://api.deepseek.com/user/balance',
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     deadStatus: [401],
     confirm: (r) => typeof (r.body as { is_available?: unknown } | null)?.is_available === 'boolean',
     fixtures: {
@@ -23,12 +26,21 @@ export const deepseekApiKey: Detector = {
         status: 200,
         body: {
           is_available: true,
-          balance_infos: [{ currency: 'USD', total_balance: '18.42', granted_balance: '0.00', topped_up_balance: '18.42' }],
+          balance_infos: [
+            { currency: 'USD', total_balance: '18.42', granted_balance: '0.00', topped_up_balance: '18.42' },
+          ],
         },
       },
       dead: {
         status: 401,
-        body: { error: { message: 'Authentication Fails (no such user)', type: 'authentication_error', param: null, code: 'invalid_request_error' } },
+        body: {
+          error: {
+            message: 'Authentication Fails (no such user)',
+            type: 'authentication_error',
+            param: null,
+            code: 'invalid_request_error',
+          },
+        },
       },
     },
   }),

@@ -34,9 +34,20 @@ export const discordWebhookUrl: Detector = {
       live: {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: { type: 1, id: '1183412976454213702', name: 'CI notifications', channel_id: '1183412976454213000', guild_id: '1183412976454212001', application_id: null },
+        body: {
+          type: 1,
+          id: '1183412976454213702',
+          name: 'CI notifications',
+          channel_id: '1183412976454213000',
+          guild_id: '1183412976454212001',
+          application_id: null,
+        },
       },
-      dead: { status: 404, headers: { 'content-type': 'application/json' }, body: { message: 'Unknown Webhook', code: 10015 } },
+      dead: {
+        status: 404,
+        headers: { 'content-type': 'application/json' },
+        body: { message: 'Unknown Webhook', code: 10015 },
+      },
     },
   }),
   // tokens.md: DELETE on the webhook URL removes it; no other auth needed.
@@ -47,7 +58,11 @@ export const discordWebhookUrl: Detector = {
     invalidStatus: [401, 404],
     fixtures: {
       revoked: { status: 204 },
-      failed: { status: 429, headers: { 'content-type': 'application/json' }, body: { message: 'You are being rate limited.', retry_after: 1.5, global: false } },
+      failed: {
+        status: 429,
+        headers: { 'content-type': 'application/json' },
+        body: { message: 'You are being rate limited.', retry_after: 1.5, global: false },
+      },
     },
   }),
   examples: {
@@ -87,7 +102,10 @@ export const discordBotToken: Detector = {
   severity: 'high',
   verify: httpVerifier({
     hosts: ['discord.com'],
-    request: (secret) => ({ url: 'https://discord.com/api/v10/users/@me', headers: { authorization: secretText`Bot ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://discord.com/api/v10/users/@me',
+      headers: { authorization: secretText`Bot ${secret}` },
+    }),
     facts: (response) => {
       const name = field(response.body, 'username');
       return name === undefined ? undefined : { account: name };
@@ -98,7 +116,11 @@ export const discordBotToken: Detector = {
         headers: { 'content-type': 'application/json' },
         body: { id: '1183412976454213702', username: 'deploy-bot', discriminator: '0', bot: true, verified: true },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { message: '401: Unauthorized', code: 0 } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: { message: '401: Unauthorized', code: 0 },
+      },
     },
   }),
   examples: {

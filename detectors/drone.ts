@@ -26,7 +26,10 @@ export const droneApiToken: Detector = {
       return { ...(account ? { account } : {}), privileged: (r.body as { admin?: unknown }).admin === true };
     },
     fixtures: {
-      live: { status: 200, body: { id: 7, login: 'deploy-bot', email: 'deploy@acme.test', machine: true, admin: false, active: true } },
+      live: {
+        status: 200,
+        body: { id: 7, login: 'deploy-bot', email: 'deploy@acme.test', machine: true, admin: false, active: true },
+      },
       dead: { status: 401, body: { message: 'Unauthorized' } },
     },
   }),

@@ -23,9 +23,18 @@ const dropboxCurrentAccount = httpVerifier({
     live: {
       status: 200,
       headers: { 'content-type': 'application/json' },
-      body: { account_id: 'dbid:AAH4f99T0taONIb-OurWxbNQ6ywGRopQngc', email: 'backup-bot@corp.internal', name: { display_name: 'Backup bot' }, disabled: false },
+      body: {
+        account_id: 'dbid:AAH4f99T0taONIb-OurWxbNQ6ywGRopQngc',
+        email: 'backup-bot@corp.internal',
+        name: { display_name: 'Backup bot' },
+        disabled: false,
+      },
     },
-    dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { error_summary: 'expired_access_token/', error: { '.tag': 'expired_access_token' } } },
+    dead: {
+      status: 401,
+      headers: { 'content-type': 'application/json' },
+      body: { error_summary: 'expired_access_token/', error: { '.tag': 'expired_access_token' } },
+    },
   },
 });
 

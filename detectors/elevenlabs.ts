@@ -1,5 +1,5 @@
 import type { Detector } from '../src/core/detector.ts';
-import type { Verifier } from '../src/core/verification.ts';
+import type { VerificationFacts, Verifier } from '../src/core/verification.ts';
 import { field, httpVerifier } from '../src/verification/http-verifier.ts';
 
 /**
@@ -12,16 +12,23 @@ const userVerifier: Verifier = httpVerifier({
   liveStatus: [200, 401],
   deadStatus: [],
   confirm: (r) => (r.status === 200 || field(r.body, 'detail', 'status') === 'missing_permissions' ? true : 'dead'),
-  facts: (r) => {
+  facts: (r): VerificationFacts => {
     if (r.status !== 200) return { details: { permission: 'restricted (no user_read)' } };
-    const tier = field(r.body, 'subscription', 'tier');
+    const facts: VerificationFacts = {};
     const account = field(r.body, 'user_id');
-    return { ...(account ? { account } : {}), ...(tier ? { details: { tier } } : {}) };
+    const tier = field(r.body, 'subscription', 'tier');
+    if (account) facts.account = account;
+    if (tier) facts.details = { tier };
+    return facts;
   },
   fixtures: {
     live: {
       status: 200,
-      body: { user_id: 'Vx3kLq9ZpT2mR8sN4wYb', first_name: 'Dana', subscription: { tier: 'creator', character_count: 10432, character_limit: 100000 } },
+      body: {
+        user_id: 'Vx3kLq9ZpT2mR8sN4wYb',
+        first_name: 'Dana',
+        subscription: { tier: 'creator', character_count: 10432, character_limit: 100000 },
+      },
     },
     dead: { status: 401, body: { detail: { status: 'invalid_api_key', message: 'Invalid API key' } } },
   },

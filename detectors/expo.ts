@@ -32,7 +32,10 @@ export const expoAccessToken: Detector = {
       return kind ? { details: { actor: kind } } : undefined;
     },
     fixtures: {
-      live: { status: 200, body: { data: { meActor: { __typename: 'Robot', id: '4b2e6f1a-9c3d-4e5f-8a7b-1c2d3e4f5a6b' } } } },
+      live: {
+        status: 200,
+        body: { data: { meActor: { __typename: 'Robot', id: '4b2e6f1a-9c3d-4e5f-8a7b-1c2d3e4f5a6b' } } },
+      },
       dead: {
         status: 401,
         body: { errors: [{ message: 'Unauthorized', extensions: { errorCode: 'UNAUTHORIZED_ERROR' } }], data: null },

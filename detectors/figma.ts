@@ -22,9 +22,18 @@ export const figmaPersonalAccessToken: Detector = {
       live: {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: { id: '1187234455667788990', email: 'design-bot@corp.internal', handle: 'Design bot', img_url: 'https://s3-alpha.figma.com/profile/x' },
+        body: {
+          id: '1187234455667788990',
+          email: 'design-bot@corp.internal',
+          handle: 'Design bot',
+          img_url: 'https://s3-alpha.figma.com/profile/x',
+        },
       },
-      dead: { status: 403, headers: { 'content-type': 'application/json' }, body: { status: 403, err: 'Invalid token' } },
+      dead: {
+        status: 403,
+        headers: { 'content-type': 'application/json' },
+        body: { status: 403, err: 'Invalid token' },
+      },
     },
   }),
   examples: {

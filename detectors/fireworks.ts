@@ -24,11 +24,16 @@ export const fireworksApiKey: Detector = {
     fixtures: {
       live: {
         status: 200,
-        body: { object: 'list', data: [{ id: 'accounts/fireworks/models/llama-v3p1-8b-instruct', object: 'model', owned_by: 'fireworks' }] },
+        body: {
+          object: 'list',
+          data: [{ id: 'accounts/fireworks/models/llama-v3p1-8b-instruct', object: 'model', owned_by: 'fireworks' }],
+        },
       },
       dead: {
         status: 401,
-        body: { error: { object: 'error', type: 'invalid_request_error', message: 'The API key you provided is invalid.' } },
+        body: {
+          error: { object: 'error', type: 'invalid_request_error', message: 'The API key you provided is invalid.' },
+        },
       },
     },
   }),

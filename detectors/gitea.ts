@@ -28,8 +28,14 @@ export const giteaAccessToken: Detector = {
       return { ...(account ? { account } : {}), privileged: (r.body as { is_admin?: unknown }).is_admin === true };
     },
     fixtures: {
-      live: { status: 200, body: { id: 3, login: 'release-bot', full_name: 'Release Bot', email: 'release@acme.test', is_admin: false } },
-      dead: { status: 401, body: { message: 'user does not exist [uid: 0, name: ]', url: 'https://git.acme.internal/api/swagger' } },
+      live: {
+        status: 200,
+        body: { id: 3, login: 'release-bot', full_name: 'Release Bot', email: 'release@acme.test', is_admin: false },
+      },
+      dead: {
+        status: 401,
+        body: { message: 'user does not exist [uid: 0, name: ]', url: 'https://git.acme.internal/api/swagger' },
+      },
     },
   }),
   examples: {

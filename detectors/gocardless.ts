@@ -20,7 +20,11 @@ export const gocardlessAccessToken: Detector = {
     hosts: ['api.gocardless.com'],
     request: (secret) => ({
       url: 'https://api.gocardless.com/creditors?limit=1',
-      headers: { authorization: secretText`Bearer ${secret}`, 'gocardless-version': '2015-07-06', accept: 'application/json' },
+      headers: {
+        authorization: secretText`Bearer ${secret}`,
+        'gocardless-version': '2015-07-06',
+        accept: 'application/json',
+      },
     }),
     deadStatus: [401],
     facts: (r) => {

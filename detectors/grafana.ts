@@ -25,7 +25,10 @@ function stackUrl(ctx: VerifyContext): string {
 const stackOrgVerifier = httpVerifier({
   hosts: ['*.grafana.net'],
   selfHosted: true,
-  request: (secret, ctx) => ({ url: `${stackUrl(ctx)}/api/org`, headers: { authorization: secretText`Bearer ${secret}` } }),
+  request: (secret, ctx) => ({
+    url: `${stackUrl(ctx)}/api/org`,
+    headers: { authorization: secretText`Bearer ${secret}` },
+  }),
   facts: (response: SafeResponse) => {
     const org = field(response.body, 'name');
     return org === undefined ? undefined : { account: org };
@@ -70,7 +73,11 @@ export const grafanaCloudToken: Detector = {
     },
     fixtures: {
       live: { status: 200, headers: { 'content-type': 'application/json' }, body: { items: [], metadata: {} } },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { code: 'InvalidCredentials', message: 'Token invalid' } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: { code: 'InvalidCredentials', message: 'Token invalid' },
+      },
     },
   }),
   examples: {

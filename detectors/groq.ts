@@ -22,7 +22,10 @@ export const groqApiKey: Detector = {
     fixtures: {
       live: {
         status: 200,
-        body: { object: 'list', data: [{ id: 'llama-3.3-70b-versatile', object: 'model', owned_by: 'Meta', active: true }] },
+        body: {
+          object: 'list',
+          data: [{ id: 'llama-3.3-70b-versatile', object: 'model', owned_by: 'Meta', active: true }],
+        },
       },
       dead: {
         status: 401,

@@ -25,19 +25,36 @@ export const harnessAccessToken: Detector = {
     confirm: (r) => field(r.body, 'status') === 'SUCCESS',
     facts: (r) => {
       const account = field(r.body, 'data', 'email') ?? field(r.body, 'data', 'name');
-      return { ...(account ? { account } : {}), privileged: (r.body as { data?: { admin?: unknown } }).data?.admin === true };
+      return {
+        ...(account ? { account } : {}),
+        privileged: (r.body as { data?: { admin?: unknown } }).data?.admin === true,
+      };
     },
     fixtures: {
       live: {
         status: 200,
         body: {
           status: 'SUCCESS',
-          data: { uuid: 'Hq2vN8xLTe6mWc4bZr7sYg', name: 'Dana Ops', email: 'dana@acme.test', admin: false, defaultAccountId: 'fvPQUsN4hP-bk0wCbNxWZK' },
+          data: {
+            uuid: 'Hq2vN8xLTe6mWc4bZr7sYg',
+            name: 'Dana Ops',
+            email: 'dana@acme.test',
+            admin: false,
+            defaultAccountId: 'fvPQUsN4hP-bk0wCbNxWZK',
+          },
           metaData: null,
           correlationId: '6b1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
         },
       },
-      dead: { status: 401, body: { status: 'ERROR', code: 'INVALID_TOKEN', message: 'Token is not valid.', correlationId: '0f9e8d7c-6b5a-4493-8271-6e5d4c3b2a10' } },
+      dead: {
+        status: 401,
+        body: {
+          status: 'ERROR',
+          code: 'INVALID_TOKEN',
+          message: 'Token is not valid.',
+          correlationId: '0f9e8d7c-6b5a-4493-8271-6e5d4c3b2a10',
+        },
+      },
     },
   }),
   examples: {

@@ -36,7 +36,11 @@ const honeycombAuth = inRegions(
             team: { name: 'Acme', slug: 'acme' },
           },
         },
-        dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { error: 'unknown API key - check your credentials' } },
+        dead: {
+          status: 401,
+          headers: { 'content-type': 'application/json' },
+          body: { error: 'unknown API key - check your credentials' },
+        },
       },
     }),
   ),

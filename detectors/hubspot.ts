@@ -15,7 +15,10 @@ export const hubspotPrivateAppToken: Detector = {
   // GET /account-info/v3/details returns the portal the token belongs to.
   verify: httpVerifier({
     hosts: ['api.hubapi.com'],
-    request: (secret) => ({ url: 'https://api.hubapi.com/account-info/v3/details', headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://api.hubapi.com/account-info/v3/details',
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     facts: (response) => {
       const portal = field(response.body, 'portalId');
       return portal === undefined ? undefined : { account: portal };
@@ -24,9 +27,20 @@ export const hubspotPrivateAppToken: Detector = {
       live: {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: { portalId: 24601555, accountType: 'STANDARD', timeZone: 'Europe/Berlin', companyCurrency: 'EUR', uiDomain: 'app-eu1.hubspot.com', dataHostingLocation: 'eu1' },
+        body: {
+          portalId: 24601555,
+          accountType: 'STANDARD',
+          timeZone: 'Europe/Berlin',
+          companyCurrency: 'EUR',
+          uiDomain: 'app-eu1.hubspot.com',
+          dataHostingLocation: 'eu1',
+        },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' },
+      },
     },
   }),
   examples: {

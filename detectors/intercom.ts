@@ -14,7 +14,8 @@ export const intercomAccessToken: Detector = {
   issuer: 'intercom',
   keywords: ['dG9rO'],
   pattern: /(?<![A-Za-z0-9+/])(?<secret>dG9rO[A-Za-z0-9+/]{40,80}={0,2})(?![A-Za-z0-9+/=])/,
-  validate: (secret) => /^tok:[0-9a-f_-]{20,64}:\d{1,3}:\d{1,3}$/.test(Buffer.from(secret, 'base64').toString('latin1')),
+  validate: (secret) =>
+    /^tok:[0-9a-f_-]{20,64}:\d{1,3}:\d{1,3}$/.test(Buffer.from(secret, 'base64').toString('latin1')),
   severity: 'high',
   // GET /me returns the admin behind the token; US, EU and AU workspaces have their own hosts.
   verify: inRegions(
@@ -33,9 +34,18 @@ export const intercomAccessToken: Detector = {
           live: {
             status: 200,
             headers: { 'content-type': 'application/json' },
-            body: { type: 'admin', id: '5017690', email: 'support@corp.internal', app: { type: 'app', id_code: 'abc123de', name: 'Acme' } },
+            body: {
+              type: 'admin',
+              id: '5017690',
+              email: 'support@corp.internal',
+              app: { type: 'app', id_code: 'abc123de', name: 'Acme' },
+            },
           },
-          dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { type: 'error.list', errors: [{ code: 'unauthorized', message: 'Access Token Invalid' }] } },
+          dead: {
+            status: 401,
+            headers: { 'content-type': 'application/json' },
+            body: { type: 'error.list', errors: [{ code: 'unauthorized', message: 'Access Token Invalid' }] },
+          },
         },
       }),
     ),

@@ -21,7 +21,14 @@ export const langsmithApiKey: Detector = {
     fixtures: {
       live: {
         status: 200,
-        body: [{ id: '1f0b6c2e-9d7a-4c3b-8e5f-2a1d0c9b8e7f', short_key: 'lsv2_pt_...', description: 'ci tracing', created_at: '2025-01-15T09:30:00Z' }],
+        body: [
+          {
+            id: '1f0b6c2e-9d7a-4c3b-8e5f-2a1d0c9b8e7f',
+            short_key: 'lsv2_pt_...',
+            description: 'ci tracing',
+            created_at: '2025-01-15T09:30:00Z',
+          },
+        ],
       },
       dead: { status: 401, body: { detail: 'Invalid token' } },
     },

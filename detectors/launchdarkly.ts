@@ -13,7 +13,10 @@ export const launchdarklyAccessToken: Detector = {
   // `GET /api/v2/caller-identity`: the read-only "who am I" of the calling token.
   verify: httpVerifier({
     hosts: ['app.launchdarkly.com'],
-    request: (secret) => ({ url: 'https://app.launchdarkly.com/api/v2/caller-identity', headers: { authorization: secret } }),
+    request: (secret) => ({
+      url: 'https://app.launchdarkly.com/api/v2/caller-identity',
+      headers: { authorization: secret },
+    }),
     deadStatus: [401],
     facts: (r) => {
       const account = field(r.body, 'accountId');
@@ -23,7 +26,14 @@ export const launchdarklyAccessToken: Detector = {
     fixtures: {
       live: {
         status: 200,
-        body: { accountId: '5f0a1b2c3d4e5f6a7b8c9d0e', authKind: 'token', tokenKind: 'auth', tokenName: 'terraform', serviceToken: true, clientId: '' },
+        body: {
+          accountId: '5f0a1b2c3d4e5f6a7b8c9d0e',
+          authKind: 'token',
+          tokenKind: 'auth',
+          tokenName: 'terraform',
+          serviceToken: true,
+          clientId: '',
+        },
       },
       dead: { status: 401, body: { code: 'unauthorized', message: 'Invalid access token' } },
     },

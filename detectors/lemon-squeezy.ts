@@ -48,11 +48,22 @@ export const lemonSqueezyApiKey: Detector = {
           data: {
             type: 'users',
             id: '184029',
-            attributes: { name: 'Dana Ops', email: 'billing@acme.test', color: '#898FA9', createdAt: '2024-06-10T15:43:42.000000Z' },
+            attributes: {
+              name: 'Dana Ops',
+              email: 'billing@acme.test',
+              color: '#898FA9',
+              createdAt: '2024-06-10T15:43:42.000000Z',
+            },
           },
         },
       },
-      dead: { status: 401, body: { jsonapi: { version: '1.0' }, errors: [{ detail: 'Unauthenticated.', status: '401', title: 'Unauthorized' }] } },
+      dead: {
+        status: 401,
+        body: {
+          jsonapi: { version: '1.0' },
+          errors: [{ detail: 'Unauthenticated.', status: '401', title: 'Unauthorized' }],
+        },
+      },
     },
   }),
   examples: {

@@ -38,7 +38,11 @@ export const linearApiKey: Detector = {
       dead: {
         status: 400,
         headers: { 'content-type': 'application/json' },
-        body: { errors: [{ message: 'Authentication required, not authenticated', extensions: { code: 'AUTHENTICATION_ERROR' } }] },
+        body: {
+          errors: [
+            { message: 'Authentication required, not authenticated', extensions: { code: 'AUTHENTICATION_ERROR' } },
+          ],
+        },
       },
     },
   }),

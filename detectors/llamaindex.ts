@@ -23,7 +23,14 @@ export const llamacloudApiKey: Detector = {
     fixtures: {
       live: {
         status: 200,
-        body: [{ id: '6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c', name: 'Default', organization_id: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', is_default: true }],
+        body: [
+          {
+            id: '6f1d2c3b-4a5e-4f60-8b7c-9d0e1f2a3b4c',
+            name: 'Default',
+            organization_id: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+            is_default: true,
+          },
+        ],
       },
       dead: { status: 401, body: { detail: 'Invalid API Key' } },
     },

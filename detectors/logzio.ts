@@ -26,7 +26,11 @@ export const logzioApiToken: Detector = {
           return account === undefined ? undefined : { account };
         },
         fixtures: {
-          live: { status: 200, headers: { 'content-type': 'application/json' }, body: { accountName: 'acme-prod', accountId: 24601 } },
+          live: {
+            status: 200,
+            headers: { 'content-type': 'application/json' },
+            body: { accountName: 'acme-prod', accountId: 24601 },
+          },
           dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { message: 'Unauthorized' } },
         },
       }),

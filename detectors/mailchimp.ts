@@ -61,7 +61,11 @@ export const mailchimpTransactionalKey: Detector = {
     },
     fixtures: {
       live: { status: 200, headers: { 'content-type': 'application/json' }, body: { PING: 'PONG!' } },
-      dead: { status: 500, headers: { 'content-type': 'application/json' }, body: { status: 'error', code: -1, name: 'Invalid_Key', message: 'Invalid API key' } },
+      dead: {
+        status: 500,
+        headers: { 'content-type': 'application/json' },
+        body: { status: 'error', code: -1, name: 'Invalid_Key', message: 'Invalid API key' },
+      },
     },
   }),
   examples: {

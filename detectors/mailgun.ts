@@ -8,7 +8,10 @@ const mailgunDomains = inRegions(
   ['api.mailgun.net', 'api.eu.mailgun.net'].map((host) =>
     httpVerifier({
       hosts: [host],
-      request: (secret) => ({ url: `https://${host}/v3/domains?limit=1`, headers: { authorization: basicAuth('api', secret) } }),
+      request: (secret) => ({
+        url: `https://${host}/v3/domains?limit=1`,
+        headers: { authorization: basicAuth('api', secret) },
+      }),
       facts: (response) => {
         const domain = field(response.body, 'items', '0', 'name');
         return {

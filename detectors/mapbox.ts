@@ -36,9 +36,18 @@ const tokenCheck: Verifier = httpVerifier({
   fixtures: {
     live: {
       status: 200,
-      body: { code: 'TokenValid', token: { usage: 'sk', user: 'acme-maps', authorization: 'clx3k9v2p0q7m1r8s4t6w2yz', client: 'api' } },
+      body: {
+        code: 'TokenValid',
+        token: { usage: 'sk', user: 'acme-maps', authorization: 'clx3k9v2p0q7m1r8s4t6w2yz', client: 'api' },
+      },
     },
-    dead: { status: 401, body: { code: 'TokenRevoked', token: { usage: 'sk', user: 'acme-maps', authorization: 'clx3k9v2p0q7m1r8s4t6w2yz' } } },
+    dead: {
+      status: 401,
+      body: {
+        code: 'TokenRevoked',
+        token: { usage: 'sk', user: 'acme-maps', authorization: 'clx3k9v2p0q7m1r8s4t6w2yz' },
+      },
+    },
   },
 });
 

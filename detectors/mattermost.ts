@@ -18,8 +18,7 @@ export const mattermostAccessToken: Detector = {
   name: 'Mattermost personal access / bot token',
   issuer: 'mattermost',
   keywords: ['mattermost'],
-  pattern:
-    /\bmattermost[\w. -]{0,20}?token[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[a-z0-9]{26})(?![A-Za-z0-9])/i,
+  pattern: /\bmattermost[\w. -]{0,20}?token[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[a-z0-9]{26})(?![A-Za-z0-9])/i,
   validate: (secret) => /\d/.test(secret) && /[a-z]/.test(secret),
   entropy: 3.5,
   severity: 'high',
@@ -27,7 +26,10 @@ export const mattermostAccessToken: Detector = {
   verify: httpVerifier({
     hosts: ['*.cloud.mattermost.com'],
     selfHosted: true,
-    request: (secret, ctx) => ({ url: `${serverUrl(ctx)}/api/v4/users/me`, headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret, ctx) => ({
+      url: `${serverUrl(ctx)}/api/v4/users/me`,
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     facts: (response) => {
       const username = field(response.body, 'username');
       return username === undefined ? undefined : { account: username };
@@ -38,7 +40,15 @@ export const mattermostAccessToken: Detector = {
         headers: { 'content-type': 'application/json' },
         body: { id: 'eyd1i3usy0mrjst9siq7b467y7', username: 'deploy-bot', is_bot: true, roles: 'system_user' },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { id: 'api.context.session_expired.app_error', message: 'Invalid or expired session, please login again.', status_code: 401 } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: {
+          id: 'api.context.session_expired.app_error',
+          message: 'Invalid or expired session, please login again.',
+          status_code: 401,
+        },
+      },
     },
   }),
   examples: {

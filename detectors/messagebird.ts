@@ -20,14 +20,27 @@ export const messagebirdAccessKey: Detector = {
   // GET /balance: read-only account balance.
   verify: httpVerifier({
     hosts: ['rest.messagebird.com'],
-    request: (secret) => ({ url: 'https://rest.messagebird.com/balance', headers: { authorization: secretText`AccessKey ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://rest.messagebird.com/balance',
+      headers: { authorization: secretText`AccessKey ${secret}` },
+    }),
     facts: (response) => {
       const amount = field(response.body, 'amount');
       return amount === undefined ? undefined : { details: { balance: amount } };
     },
     fixtures: {
-      live: { status: 200, headers: { 'content-type': 'application/json' }, body: { payment: 'prepaid', type: 'credits', amount: 12.5 } },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { errors: [{ code: 2, description: 'Request not allowed (incorrect access_key)', parameter: 'access_key' }] } },
+      live: {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: { payment: 'prepaid', type: 'credits', amount: 12.5 },
+      },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: {
+          errors: [{ code: 2, description: 'Request not allowed (incorrect access_key)', parameter: 'access_key' }],
+        },
+      },
     },
   }),
   examples: {

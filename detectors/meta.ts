@@ -32,11 +32,23 @@ export const metaAccessToken: Detector = {
       return name === undefined ? undefined : { account: name };
     },
     fixtures: {
-      live: { status: 200, headers: { 'content-type': 'application/json' }, body: { id: '108374925816403', name: 'Acme Support' } },
+      live: {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: { id: '108374925816403', name: 'Acme Support' },
+      },
       dead: {
         status: 400,
         headers: { 'content-type': 'application/json' },
-        body: { error: { message: 'Error validating access token: Session has expired.', type: 'OAuthException', code: 190, error_subcode: 463, fbtrace_id: 'AbC1dEf2' } },
+        body: {
+          error: {
+            message: 'Error validating access token: Session has expired.',
+            type: 'OAuthException',
+            code: 190,
+            error_subcode: 463,
+            fbtrace_id: 'AbC1dEf2',
+          },
+        },
       },
     },
   }),

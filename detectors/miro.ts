@@ -21,7 +21,10 @@ export const miroAccessToken: Detector = {
   // GET /v1/oauth-token describes the token (team, user, scopes).
   verify: httpVerifier({
     hosts: ['api.miro.com'],
-    request: (secret) => ({ url: 'https://api.miro.com/v1/oauth-token', headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://api.miro.com/v1/oauth-token',
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     facts: (response) => {
       const team = field(response.body, 'team', 'name');
       const scopes = (response.body as { scopes?: unknown } | null)?.scopes;
@@ -34,9 +37,18 @@ export const miroAccessToken: Detector = {
       live: {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: { type: 'oauth_token', team: { type: 'team', name: 'Acme', id: '3458764512345678901' }, scopes: ['boards:read', 'boards:write'], user: { type: 'user', name: 'Workshop bot' } },
+        body: {
+          type: 'oauth_token',
+          team: { type: 'team', name: 'Acme', id: '3458764512345678901' },
+          scopes: ['boards:read', 'boards:write'],
+          user: { type: 'user', name: 'Workshop bot' },
+        },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { status: 401, code: 'tokenNotProvided', message: 'Authorization failed', type: 'error' } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: { status: 401, code: 'tokenNotProvided', message: 'Authorization failed', type: 'error' },
+      },
     },
   }),
   examples: {

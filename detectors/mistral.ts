@@ -16,10 +16,16 @@ export const mistralApiKey: Detector = {
   // `GET /v1/models`: free, read-only.
   verify: httpVerifier({
     hosts: ['api.mistral.ai'],
-    request: (secret) => ({ url: 'https://api.mistral.ai/v1/models', headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://api.mistral.ai/v1/models',
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     deadStatus: [401],
     fixtures: {
-      live: { status: 200, body: { object: 'list', data: [{ id: 'mistral-large-latest', object: 'model', owned_by: 'mistralai' }] } },
+      live: {
+        status: 200,
+        body: { object: 'list', data: [{ id: 'mistral-large-latest', object: 'model', owned_by: 'mistralai' }] },
+      },
       dead: { status: 401, body: { message: 'Unauthorized', request_id: '7c1f7e0d2b4a4f6e9a3b5c8d1e2f3a4b' } },
     },
   }),

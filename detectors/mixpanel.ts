@@ -10,8 +10,7 @@ export const mixpanelApiSecret: Detector = {
   name: 'Mixpanel API / service account secret',
   issuer: 'mixpanel',
   keywords: ['mixpanel'],
-  pattern:
-    /\bmixpanel[\w. -]{0,20}?secret[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[A-Za-z0-9]{32})(?![A-Za-z0-9])/i,
+  pattern: /\bmixpanel[\w. -]{0,20}?secret[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[A-Za-z0-9]{32})(?![A-Za-z0-9])/i,
   validate: (secret) => /\d/.test(secret) && /[a-z]/i.test(secret),
   entropy: 3,
   severity: 'medium',

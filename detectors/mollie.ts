@@ -31,7 +31,11 @@ export const mollieApiKey: Detector = {
       },
       dead: {
         status: 401,
-        body: { status: 401, title: 'Unauthorized Request', detail: 'Missing authentication, or failed to authenticate' },
+        body: {
+          status: 401,
+          title: 'Unauthorized Request',
+          detail: 'Missing authentication, or failed to authenticate',
+        },
       },
     },
   }),

@@ -45,7 +45,11 @@ export const mondayApiToken: Detector = {
         headers: { 'content-type': 'application/json' },
         body: { data: { me: { id: '52418830', email: 'ops@corp.internal' } }, account_id: 20911874 },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { errors: [{ message: 'Not Authenticated' }] } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: { errors: [{ message: 'Not Authenticated' }] },
+      },
     },
   }),
   examples: {

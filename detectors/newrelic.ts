@@ -35,7 +35,9 @@ export const newrelicUserApiKey: Detector = {
           live: {
             status: 200,
             headers: { 'content-type': 'application/json' },
-            body: { users: [{ id: 1002345, first_name: 'Ops', last_name: 'Bot', email: 'ops@corp.internal', role: 'admin' }] },
+            body: {
+              users: [{ id: 1002345, first_name: 'Ops', last_name: 'Bot', email: 'ops@corp.internal', role: 'admin' }],
+            },
           },
           dead: { status: 401, body: { error: { title: 'The API key provided is invalid' } } },
         },

@@ -21,9 +21,19 @@ const notionUsersMe = httpVerifier({
     live: {
       status: 200,
       headers: { 'content-type': 'application/json' },
-      body: { object: 'user', id: '9a3b5c7d-1e2f-4a6b-8c0d-2e4f6a8b0c1d', name: 'Docs sync', type: 'bot', bot: { owner: { type: 'workspace', workspace: true }, workspace_name: 'Acme' } },
+      body: {
+        object: 'user',
+        id: '9a3b5c7d-1e2f-4a6b-8c0d-2e4f6a8b0c1d',
+        name: 'Docs sync',
+        type: 'bot',
+        bot: { owner: { type: 'workspace', workspace: true }, workspace_name: 'Acme' },
+      },
     },
-    dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { object: 'error', status: 401, code: 'unauthorized', message: 'API token is invalid.' } },
+    dead: {
+      status: 401,
+      headers: { 'content-type': 'application/json' },
+      body: { object: 'error', status: 401, code: 'unauthorized', message: 'API token is invalid.' },
+    },
   },
 });
 

@@ -26,16 +26,28 @@ export const octopusDeployApiKey: Detector = {
     deadStatus: [401],
     facts: (r) => {
       const account = field(r.body, 'Username');
-      return account ? { account, details: { service: String((r.body as { IsService?: unknown }).IsService === true) } } : undefined;
+      return account
+        ? { account, details: { service: String((r.body as { IsService?: unknown }).IsService === true) } }
+        : undefined;
     },
     fixtures: {
       live: {
         status: 200,
-        body: { Id: 'Users-42', Username: 'deploy-bot', DisplayName: 'Deploy Bot', IsActive: true, IsService: true, EmailAddress: null },
+        body: {
+          Id: 'Users-42',
+          Username: 'deploy-bot',
+          DisplayName: 'Deploy Bot',
+          IsActive: true,
+          IsService: true,
+          EmailAddress: null,
+        },
       },
       dead: {
         status: 401,
-        body: { ErrorMessage: 'You must be logged in to perform this action. Please provide a valid API key or log in again.', Errors: [] },
+        body: {
+          ErrorMessage: 'You must be logged in to perform this action. Please provide a valid API key or log in again.',
+          Errors: [],
+        },
       },
     },
   }),

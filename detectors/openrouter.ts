@@ -28,7 +28,9 @@ export const openrouterApiKey: Detector = {
     fixtures: {
       live: {
         status: 200,
-        body: { data: { label: 'sk-or-v1-fd8...182', usage: 12.5, limit: null, is_free_tier: false, limit_remaining: null } },
+        body: {
+          data: { label: 'sk-or-v1-fd8...182', usage: 12.5, limit: null, is_free_tier: false, limit_remaining: null },
+        },
       },
       dead: { status: 401, body: { error: { message: 'User not found.', code: 401 } } },
     },

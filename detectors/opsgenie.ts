@@ -18,7 +18,10 @@ export const opsgenieApiKey: Detector = {
     ['api.opsgenie.com', 'api.eu.opsgenie.com'].map((host) =>
       httpVerifier({
         hosts: [host],
-        request: (secret) => ({ url: `https://${host}/v2/account`, headers: { authorization: secretText`GenieKey ${secret}` } }),
+        request: (secret) => ({
+          url: `https://${host}/v2/account`,
+          headers: { authorization: secretText`GenieKey ${secret}` },
+        }),
         // 403 = a valid integration key without account access: not proof either way.
         deadStatus: [401],
         facts: (response) => {
@@ -29,9 +32,17 @@ export const opsgenieApiKey: Detector = {
           live: {
             status: 200,
             headers: { 'content-type': 'application/json' },
-            body: { data: { name: 'acme', userCount: 42, plan: { maxUserCount: 50, name: 'Enterprise' } }, took: 0.01, requestId: 'a5a0e0b4' },
+            body: {
+              data: { name: 'acme', userCount: 42, plan: { maxUserCount: 50, name: 'Enterprise' } },
+              took: 0.01,
+              requestId: 'a5a0e0b4',
+            },
           },
-          dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { message: 'Could not authenticate', took: 0.0, requestId: 'c1d2e3f4' } },
+          dead: {
+            status: 401,
+            headers: { 'content-type': 'application/json' },
+            body: { message: 'Could not authenticate', took: 0.0, requestId: 'c1d2e3f4' },
+          },
         },
       }),
     ),

@@ -38,7 +38,11 @@ export const pagerdutyApiKey: Detector = {
             headers: { 'content-type': 'application/json' },
             body: { abilities: ['sso', 'teams', 'read_only_users', 'service_support_hours'] },
           },
-          dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { error: { message: 'Authentication failed', code: 2006 } } },
+          dead: {
+            status: 401,
+            headers: { 'content-type': 'application/json' },
+            body: { error: { message: 'Authentication failed', code: 2006 } },
+          },
         },
       }),
     ),

@@ -25,7 +25,10 @@ export const paystackSecretKey: Detector = {
     deadStatus: [401],
     confirm: (r) => (r.body as { status?: unknown } | null)?.status === true,
     fixtures: {
-      live: { status: 200, body: { status: true, message: 'Balances retrieved', data: [{ currency: 'NGN', balance: 4250000 }] } },
+      live: {
+        status: 200,
+        body: { status: true, message: 'Balances retrieved', data: [{ currency: 'NGN', balance: 4250000 }] },
+      },
       dead: { status: 401, body: { status: false, message: 'Invalid key' } },
     },
   }),

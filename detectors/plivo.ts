@@ -29,7 +29,10 @@ export const plivoAuthToken: Detector = {
     hosts: ['api.plivo.com'],
     request: (secret, ctx) => {
       const id = ctx.parts['auth id'] ?? '';
-      return { url: secretText`https://api.plivo.com/v1/Account/${id}/`, headers: { authorization: basicAuth(id, secret) } };
+      return {
+        url: secretText`https://api.plivo.com/v1/Account/${id}/`,
+        headers: { authorization: basicAuth(id, secret) },
+      };
     },
     facts: (response) => {
       const name = field(response.body, 'name');
@@ -39,9 +42,19 @@ export const plivoAuthToken: Detector = {
       live: {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: { account_type: 'standard', auth_id: 'MA<redacted>', name: 'Acme SMS', cash_credits: '24.50000', api_id: '6c4f0f4e-1d2b-11ef' },
+        body: {
+          account_type: 'standard',
+          auth_id: 'MA<redacted>',
+          name: 'Acme SMS',
+          cash_credits: '24.50000',
+          api_id: '6c4f0f4e-1d2b-11ef',
+        },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { api_id: '7d5a1b2c-1d2b-11ef', error: 'authentication failed' } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: { api_id: '7d5a1b2c-1d2b-11ef', error: 'authentication failed' },
+      },
     },
   }),
   examples: {

@@ -20,7 +20,10 @@ export const posthogPersonalApiKey: Detector = {
     ['us.posthog.com', 'eu.posthog.com'].map((host) =>
       httpVerifier({
         hosts: [host],
-        request: (secret) => ({ url: `https://${host}/api/users/@me/`, headers: { authorization: secretText`Bearer ${secret}` } }),
+        request: (secret) => ({
+          url: `https://${host}/api/users/@me/`,
+          headers: { authorization: secretText`Bearer ${secret}` },
+        }),
         facts: (response) => {
           const email = field(response.body, 'email');
           return email === undefined ? undefined : { account: email };
@@ -29,9 +32,21 @@ export const posthogPersonalApiKey: Detector = {
           live: {
             status: 200,
             headers: { 'content-type': 'application/json' },
-            body: { uuid: '0190b8e2-7c1d-7000-8a3e-0d1f2a3b4c5d', email: 'analytics-bot@corp.internal', organization: { name: 'Acme' } },
+            body: {
+              uuid: '0190b8e2-7c1d-7000-8a3e-0d1f2a3b4c5d',
+              email: 'analytics-bot@corp.internal',
+              organization: { name: 'Acme' },
+            },
           },
-          dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { type: 'authentication_error', code: 'invalid_personal_api_key', detail: 'Personal API key found in request Authorization header is invalid.' } },
+          dead: {
+            status: 401,
+            headers: { 'content-type': 'application/json' },
+            body: {
+              type: 'authentication_error',
+              code: 'invalid_personal_api_key',
+              detail: 'Personal API key found in request Authorization header is invalid.',
+            },
+          },
         },
       }),
     ),

@@ -29,8 +29,19 @@ export const postmarkApiToken: Detector = {
         return { ...(name === undefined ? {} : { account: name }), details: { type: 'server' } };
       },
       fixtures: {
-        live: { status: 200, headers: { 'content-type': 'application/json' }, body: { ID: 1, Name: 'Transactional', ApiTokens: ['<hidden>'], Color: 'red' } },
-        dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { ErrorCode: 10, Message: 'The Server Token you provided in the X-Postmark-Server-Token request header was invalid.' } },
+        live: {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: { ID: 1, Name: 'Transactional', ApiTokens: ['<hidden>'], Color: 'red' },
+        },
+        dead: {
+          status: 401,
+          headers: { 'content-type': 'application/json' },
+          body: {
+            ErrorCode: 10,
+            Message: 'The Server Token you provided in the X-Postmark-Server-Token request header was invalid.',
+          },
+        },
       },
     }),
     httpVerifier({
@@ -41,8 +52,16 @@ export const postmarkApiToken: Detector = {
       }),
       facts: () => ({ details: { type: 'account' }, privileged: true }),
       fixtures: {
-        live: { status: 200, headers: { 'content-type': 'application/json' }, body: { TotalCount: 1, Servers: [{ ID: 1, Name: 'Transactional' }] } },
-        dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { ErrorCode: 10, Message: 'Request does not contain a valid Account Token.' } },
+        live: {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: { TotalCount: 1, Servers: [{ ID: 1, Name: 'Transactional' }] },
+        },
+        dead: {
+          status: 401,
+          headers: { 'content-type': 'application/json' },
+          body: { ErrorCode: 10, Message: 'Request does not contain a valid Account Token.' },
+        },
       },
     }),
   ]),

@@ -15,7 +15,10 @@ export const prefectApiKey: Detector = {
   // something other than 401, which stays "unknown".
   verify: httpVerifier({
     hosts: ['api.prefect.cloud'],
-    request: (secret) => ({ url: 'https://api.prefect.cloud/api/me/', headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://api.prefect.cloud/api/me/',
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     deadStatus: [401],
     facts: (r) => {
       const account = field(r.body, 'handle') ?? field(r.body, 'email');
@@ -24,7 +27,13 @@ export const prefectApiKey: Detector = {
     fixtures: {
       live: {
         status: 200,
-        body: { id: '2c7e9a1b-3d4f-4a5b-8c6d-7e8f9a0b1c2d', handle: 'acme-data', first_name: 'Dana', last_name: 'Ops', email: 'data@acme.test' },
+        body: {
+          id: '2c7e9a1b-3d4f-4a5b-8c6d-7e8f9a0b1c2d',
+          handle: 'acme-data',
+          first_name: 'Dana',
+          last_name: 'Ops',
+          email: 'data@acme.test',
+        },
       },
       dead: { status: 401, body: { detail: 'Unauthorized' } },
     },

@@ -11,8 +11,7 @@ export const pusherAppSecret: Detector = {
   name: 'Pusher Channels app secret',
   issuer: 'pusher',
   keywords: ['pusher'],
-  pattern:
-    /\bpusher[\w. -]{0,20}?secret[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[0-9a-f]{20})(?![0-9A-Za-z])/i,
+  pattern: /\bpusher[\w. -]{0,20}?secret[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[0-9a-f]{20})(?![0-9A-Za-z])/i,
   entropy: 3,
   severity: 'medium',
   examples: {

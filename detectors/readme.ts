@@ -21,10 +21,18 @@ export const readmeApiKey: Detector = {
       return account ? { account } : undefined;
     },
     fixtures: {
-      live: { status: 200, body: { name: 'Acme API', subdomain: 'acme', baseUrl: 'https://docs.acme.test', plan: 'business' } },
+      live: {
+        status: 200,
+        body: { name: 'Acme API', subdomain: 'acme', baseUrl: 'https://docs.acme.test', plan: 'business' },
+      },
       dead: {
         status: 401,
-        body: { error: 'APIKEY_NOTFOUND', message: "We couldn't find your API key.", suggestion: 'Check that the key is correct.', help: '' },
+        body: {
+          error: 'APIKEY_NOTFOUND',
+          message: "We couldn't find your API key.",
+          suggestion: 'Check that the key is correct.',
+          help: '',
+        },
       },
     },
   }),

@@ -24,8 +24,14 @@ export const replicateApiToken: Detector = {
       return account ? { account } : undefined;
     },
     fixtures: {
-      live: { status: 200, body: { type: 'organization', username: 'acme', name: 'Acme Inc', github_url: 'https://github.com/acme' } },
-      dead: { status: 401, body: { title: 'Unauthenticated', detail: 'You did not pass a valid authentication token', status: 401 } },
+      live: {
+        status: 200,
+        body: { type: 'organization', username: 'acme', name: 'Acme Inc', github_url: 'https://github.com/acme' },
+      },
+      dead: {
+        status: 401,
+        body: { title: 'Unauthenticated', detail: 'You did not pass a valid authentication token', status: 401 },
+      },
     },
   }),
   examples: {

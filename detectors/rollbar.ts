@@ -11,8 +11,7 @@ export const rollbarAccessToken: Detector = {
   name: 'Rollbar access token',
   issuer: 'rollbar',
   keywords: ['rollbar'],
-  pattern:
-    /\brollbar[\w. -]{0,20}?(?:token|key)[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[0-9a-f]{32})(?![0-9A-Za-z])/i,
+  pattern: /\brollbar[\w. -]{0,20}?(?:token|key)[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[0-9a-f]{32})(?![0-9A-Za-z])/i,
   entropy: 3,
   severity: 'medium',
   examples: {

@@ -21,7 +21,14 @@ export const rubygemsApiKey: Detector = {
     fixtures: {
       live: {
         status: 200,
-        body: [{ name: 'acme-client', downloads: 18234, version: '2.4.1', project_uri: 'https://rubygems.org/gems/acme-client' }],
+        body: [
+          {
+            name: 'acme-client',
+            downloads: 18234,
+            version: '2.4.1',
+            project_uri: 'https://rubygems.org/gems/acme-client',
+          },
+        ],
       },
       dead: { status: 401, body: 'Access Denied. Please sign up for an account at https://rubygems.org' },
     },

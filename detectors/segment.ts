@@ -34,7 +34,11 @@ export const segmentPublicApiToken: Detector = {
             headers: { 'content-type': 'application/vnd.segment.v1+json' },
             body: { data: { workspace: { id: '9aQ1Lj62S4bomZKLF4DPqW', name: 'Acme', slug: 'acme' } } },
           },
-          dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { errors: [{ type: 'unauthorized', message: 'Unauthorized' }] } },
+          dead: {
+            status: 401,
+            headers: { 'content-type': 'application/json' },
+            body: { errors: [{ type: 'unauthorized', message: 'Unauthorized' }] },
+          },
         },
       }),
     ),

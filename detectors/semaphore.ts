@@ -29,16 +29,22 @@ export const semaphoreApiToken: Detector = {
     fixtures: {
       live: {
         status: 200,
-        body: [{ metadata: { name: 'web', id: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f', owner_id: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b' }, spec: { repository: { url: 'git@github.com:acme/web.git' } } }],
+        body: [
+          {
+            metadata: {
+              name: 'web',
+              id: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+              owner_id: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b',
+            },
+            spec: { repository: { url: 'git@github.com:acme/web.git' } },
+          },
+        ],
       },
       dead: { status: 401, body: 'Unauthorized' },
     },
   }),
   examples: {
-    match: [
-      'SEMAPHORE_API_TOKEN=72zmVrRvu1JgLioQzP92',
-      'sem connect acme.semaphoreci.com vQkgvH0b20sSxNgouHQ9',
-    ],
+    match: ['SEMAPHORE_API_TOKEN=72zmVrRvu1JgLioQzP92', 'sem connect acme.semaphoreci.com vQkgvH0b20sSxNgouHQ9'],
     ignore: [
       'SEMAPHORE_API_TOKEN=<your-api-token>',
       'semaphore job: build_and_test_everything',

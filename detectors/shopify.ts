@@ -28,7 +28,9 @@ function accessScopesVerifier(): Verifier {
     fixtures: {
       live: {
         status: 200,
-        body: { access_scopes: [{ handle: 'read_products' }, { handle: 'write_orders' }, { handle: 'read_customers' }] },
+        body: {
+          access_scopes: [{ handle: 'read_products' }, { handle: 'write_orders' }, { handle: 'read_customers' }],
+        },
       },
       dead: {
         status: 401,

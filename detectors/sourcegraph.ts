@@ -29,7 +29,8 @@ export const sourcegraphAccessToken: Detector = {
     confirm: (r) => (field(r.body, 'data', 'currentUser', 'username') ? true : 'dead'),
     facts: (r) => {
       const account = field(r.body, 'data', 'currentUser', 'username');
-      const admin = (r.body as { data?: { currentUser?: { siteAdmin?: unknown } } }).data?.currentUser?.siteAdmin === true;
+      const admin =
+        (r.body as { data?: { currentUser?: { siteAdmin?: unknown } } }).data?.currentUser?.siteAdmin === true;
       return { ...(account ? { account } : {}), privileged: admin };
     },
     fixtures: {

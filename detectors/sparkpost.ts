@@ -8,8 +8,7 @@ export const sparkpostApiKey: Detector = {
   name: 'SparkPost API key',
   issuer: 'sparkpost',
   keywords: ['sparkpost'],
-  pattern:
-    /\bsparkpost[\w. -]{0,20}?key[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[0-9a-f]{40})(?![0-9A-Za-z])/i,
+  pattern: /\bsparkpost[\w. -]{0,20}?key[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[0-9a-f]{40})(?![0-9A-Za-z])/i,
   entropy: 3,
   severity: 'high',
   // GET /api/v1/account (read-only); US and EU accounts have their own hosts. 403 = valid key without
@@ -30,7 +29,11 @@ export const sparkpostApiKey: Detector = {
             headers: { 'content-type': 'application/json' },
             body: { results: { customer_id: 247114, company_name: 'Acme', status: 'active' } },
           },
-          dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { errors: [{ message: 'Unauthorized.' }] } },
+          dead: {
+            status: 401,
+            headers: { 'content-type': 'application/json' },
+            body: { errors: [{ message: 'Unauthorized.' }] },
+          },
         },
       }),
     ),

@@ -24,7 +24,9 @@ const merchantsVerifier: Verifier = httpVerifier({
     dead: {
       status: 401,
       body: {
-        errors: [{ category: 'AUTHENTICATION_ERROR', code: 'UNAUTHORIZED', detail: 'This request could not be authorized.' }],
+        errors: [
+          { category: 'AUTHENTICATION_ERROR', code: 'UNAUTHORIZED', detail: 'This request could not be authorized.' },
+        ],
       },
     },
   },

@@ -15,7 +15,10 @@ export const stabilityAiApiKey: Detector = {
   // `GET /v1/user/account`: the read-only "who am I".
   verify: httpVerifier({
     hosts: ['api.stability.ai'],
-    request: (secret) => ({ url: 'https://api.stability.ai/v1/user/account', headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://api.stability.ai/v1/user/account',
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     deadStatus: [401],
     facts: (r) => {
       const account = field(r.body, 'email') ?? field(r.body, 'id');
@@ -24,9 +27,17 @@ export const stabilityAiApiKey: Detector = {
     fixtures: {
       live: {
         status: 200,
-        body: { id: 'user-8f2c1a9e', email: 'ml-team@acme.test', profile_picture: '', organizations: [{ id: 'org-3b7d', name: 'acme', role: 'MEMBER', is_default: true }] },
+        body: {
+          id: 'user-8f2c1a9e',
+          email: 'ml-team@acme.test',
+          profile_picture: '',
+          organizations: [{ id: 'org-3b7d', name: 'acme', role: 'MEMBER', is_default: true }],
+        },
       },
-      dead: { status: 401, body: { id: '9e4c2d1f7a8b3c5e', name: 'unauthorized', message: 'Incorrect API key provided' } },
+      dead: {
+        status: 401,
+        body: { id: '9e4c2d1f7a8b3c5e', name: 'unauthorized', message: 'Incorrect API key provided' },
+      },
     },
   }),
   examples: {

@@ -18,11 +18,7 @@ export const tavilyApiKey: Detector = {
       'TAVILY_API_KEY=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',
       'tavily = TavilyClient(api_key="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")',
     ],
-    ignore: [
-      'TAVILY_API_KEY=tvly-dev-...',
-      'TAVILY_API_KEY=tvly-dev-votre_cle_tavily',
-      'tvly-PoUJ9EsQgXeax5LBNUAYBF',
-    ],
+    ignore: ['TAVILY_API_KEY=tvly-dev-...', 'TAVILY_API_KEY=tvly-dev-votre_cle_tavily', 'tvly-PoUJ9EsQgXeax5LBNUAYBF'],
   },
 };
 

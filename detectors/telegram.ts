@@ -30,9 +30,16 @@ export const telegramBotToken: Detector = {
       live: {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: { ok: true, result: { id: 8860938552, is_bot: true, first_name: 'Deploy bot', username: 'acme_deploy_bot' } },
+        body: {
+          ok: true,
+          result: { id: 8860938552, is_bot: true, first_name: 'Deploy bot', username: 'acme_deploy_bot' },
+        },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { ok: false, error_code: 401, description: 'Unauthorized' } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: { ok: false, error_code: 401, description: 'Unauthorized' },
+      },
     },
   }),
   examples: {

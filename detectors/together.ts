@@ -6,7 +6,10 @@ import { secretText } from '../src/verification/sensitive.ts';
 /** `GET /v1/models`: free, read-only. */
 const modelsVerifier: Verifier = httpVerifier({
   hosts: ['api.together.xyz'],
-  request: (secret) => ({ url: 'https://api.together.xyz/v1/models', headers: { authorization: secretText`Bearer ${secret}` } }),
+  request: (secret) => ({
+    url: 'https://api.together.xyz/v1/models',
+    headers: { authorization: secretText`Bearer ${secret}` },
+  }),
   deadStatus: [401],
   fixtures: {
     live: {
@@ -15,7 +18,14 @@ const modelsVerifier: Verifier = httpVerifier({
     },
     dead: {
       status: 401,
-      body: { error: { message: 'Invalid API key provided.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
+      body: {
+        error: {
+          message: 'Invalid API key provided.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
+      },
     },
   },
 });

@@ -25,15 +25,22 @@ export const travisCiApiToken: Detector = {
       return account ? { account } : undefined;
     },
     fixtures: {
-      live: { status: 200, body: { '@type': 'user', '@href': '/user/4821', id: 4821, login: 'acme-ci', name: 'Acme CI', github_id: 991234 } },
+      live: {
+        status: 200,
+        body: {
+          '@type': 'user',
+          '@href': '/user/4821',
+          id: 4821,
+          login: 'acme-ci',
+          name: 'Acme CI',
+          github_id: 991234,
+        },
+      },
       dead: { status: 403, body: { '@type': 'error', error_type: 'login_required', error_message: 'login required' } },
     },
   }),
   examples: {
-    match: [
-      'TRAVIS_API_TOKEN=U0g0yN1ZdIi6qFnXa9rFeu',
-      'travis token for release job: 5LoX02qcVH0kI3hMW8w3xP',
-    ],
+    match: ['TRAVIS_API_TOKEN=U0g0yN1ZdIi6qFnXa9rFeu', 'travis token for release job: 5LoX02qcVH0kI3hMW8w3xP'],
     ignore: [
       'TRAVIS_API_TOKEN=xxxxxxxxxxxxxxxxxxxxxx',
       // a Travis job name, not a token

@@ -51,7 +51,16 @@ export const twilioAuthToken: Detector = {
         headers: { 'content-type': 'application/json' },
         body: { sid: 'AC<redacted>', friendly_name: 'Acme production', status: 'active', type: 'Full' },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: {
+          code: 20003,
+          message: 'Authenticate',
+          more_info: 'https://www.twilio.com/docs/errors/20003',
+          status: 401,
+        },
+      },
     },
   }),
   examples: {
@@ -102,9 +111,21 @@ export const twilioApiKey: Detector = {
       live: {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: { services: [], meta: { page: 0, page_size: 1, key: 'services', first_page_url: 'https://verify.twilio.com/v2/Services?PageSize=1&Page=0' } },
+        body: {
+          services: [],
+          meta: {
+            page: 0,
+            page_size: 1,
+            key: 'services',
+            first_page_url: 'https://verify.twilio.com/v2/Services?PageSize=1&Page=0',
+          },
+        },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { code: 20003, message: 'Authenticate', status: 401 } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: { code: 20003, message: 'Authenticate', status: 401 },
+      },
     },
   }),
   examples: {

@@ -19,15 +19,24 @@ export const twitchAccessToken: Detector = {
   // GET https://id.twitch.tv/oauth2/validate: Twitch's documented token check (login, scopes, expiry).
   verify: httpVerifier({
     hosts: ['id.twitch.tv'],
-    request: (secret) => ({ url: 'https://id.twitch.tv/oauth2/validate', headers: { authorization: secretText`OAuth ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://id.twitch.tv/oauth2/validate',
+      headers: { authorization: secretText`OAuth ${secret}` },
+    }),
     facts: (response) => {
       const body = response.body as { login?: unknown; scopes?: unknown; expires_in?: unknown } | null;
       const login = field(response.body, 'login');
       return {
         ...(login === undefined ? {} : { account: login }),
-        ...(Array.isArray(body?.scopes) ? { scopes: body.scopes.filter((s): s is string => typeof s === 'string') } : {}),
+        ...(Array.isArray(body?.scopes)
+          ? { scopes: body.scopes.filter((s): s is string => typeof s === 'string') }
+          : {}),
         ...(typeof body?.expires_in === 'number' && body.expires_in > 0
-          ? { expiresAt: new Date((Date.parse(response.headers.get('date') ?? '') || Date.now()) + body.expires_in * 1000).toISOString() }
+          ? {
+              expiresAt: new Date(
+                (Date.parse(response.headers.get('date') ?? '') || Date.now()) + body.expires_in * 1000,
+              ).toISOString(),
+            }
           : {}),
       };
     },
@@ -35,9 +44,19 @@ export const twitchAccessToken: Detector = {
       live: {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: { client_id: 'wbmytr93xzw8zbg0p1izqyzzc5mbiz', login: 'acme_chatbot', scopes: ['chat:read', 'chat:edit'], user_id: '141981764', expires_in: 5520838 },
+        body: {
+          client_id: 'wbmytr93xzw8zbg0p1izqyzzc5mbiz',
+          login: 'acme_chatbot',
+          scopes: ['chat:read', 'chat:edit'],
+          user_id: '141981764',
+          expires_in: 5520838,
+        },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { status: 401, message: 'invalid access token' } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: { status: 401, message: 'invalid access token' },
+      },
     },
   }),
   examples: {

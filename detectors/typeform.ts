@@ -14,7 +14,10 @@ export const typeformPersonalAccessToken: Detector = {
   // GET /me returns the token's account.
   verify: httpVerifier({
     hosts: ['api.typeform.com'],
-    request: (secret) => ({ url: 'https://api.typeform.com/me', headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://api.typeform.com/me',
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     facts: (response) => {
       const email = field(response.body, 'email');
       return email === undefined ? undefined : { account: email };
@@ -25,7 +28,14 @@ export const typeformPersonalAccessToken: Detector = {
         headers: { 'content-type': 'application/json' },
         body: { alias: 'Acme Forms', email: 'forms@corp.internal', language: 'en', user_id: '01HBQ7B3K8Z0P9X2' },
       },
-      dead: { status: 403, headers: { 'content-type': 'application/json' }, body: { code: 'AUTHENTICATION_FAILED', description: 'Authentication credentials not found on the Request Headers' } },
+      dead: {
+        status: 403,
+        headers: { 'content-type': 'application/json' },
+        body: {
+          code: 'AUTHENTICATION_FAILED',
+          description: 'Authentication credentials not found on the Request Headers',
+        },
+      },
     },
   }),
   examples: {

@@ -18,8 +18,7 @@ export const vonageApiSecret: Detector = {
   companions: [
     {
       name: 'api key',
-      pattern:
-        /\b(?:vonage|nexmo)[\w. -]{0,20}?key[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[0-9a-f]{8})(?![0-9A-Za-z])/i,
+      pattern: /\b(?:vonage|nexmo)[\w. -]{0,20}?key[\s"'`]{0,3}[=:][\s"'`]{0,3}(?<secret>[0-9a-f]{8})(?![0-9A-Za-z])/i,
       window: 300,
       entropy: 2,
     },
@@ -37,7 +36,11 @@ export const vonageApiSecret: Detector = {
     },
     fixtures: {
       live: { status: 200, headers: { 'content-type': 'application/json' }, body: { value: 10.28, autoReload: false } },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { type: 'https://developer.nexmo.com/api-errors#unauthorized', title: 'Unauthorized' } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: { type: 'https://developer.nexmo.com/api-errors#unauthorized', title: 'Unauthorized' },
+      },
     },
   }),
   examples: {

@@ -30,7 +30,10 @@ export const wandbApiKey: Detector = {
     },
     fixtures: {
       live: { status: 200, body: { data: { viewer: { username: 'acme-ml', entity: 'acme', admin: false } } } },
-      dead: { status: 401, body: { errors: [{ message: 'user is not logged in', path: ['viewer'] }], data: { viewer: null } } },
+      dead: {
+        status: 401,
+        body: { errors: [{ message: 'user is not logged in', path: ['viewer'] }], data: { viewer: null } },
+      },
     },
   }),
   examples: {

@@ -14,13 +14,17 @@ export const webexAccessToken: Detector = {
   keywords: ['webex', 'bearer '],
   pattern:
     /(?:\bwebex[\w. -]{0,20}?token[\s"'`]{0,3}[=:][\s"'`]{0,3}|\bBearer\s{1,3})(?<secret>[A-Za-z0-9]{64}_[A-Z0-9]{4}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![A-Za-z0-9_-])/i,
-  validate: (secret) => /\d/.test(secret.slice(0, 64)) && /[a-z]/.test(secret.slice(0, 64)) && /[A-Z]/.test(secret.slice(0, 64)),
+  validate: (secret) =>
+    /\d/.test(secret.slice(0, 64)) && /[a-z]/.test(secret.slice(0, 64)) && /[A-Z]/.test(secret.slice(0, 64)),
   entropy: 4,
   severity: 'high',
   // GET /v1/people/me returns the token's person or bot.
   verify: httpVerifier({
     hosts: ['webexapis.com'],
-    request: (secret) => ({ url: 'https://webexapis.com/v1/people/me', headers: { authorization: secretText`Bearer ${secret}` } }),
+    request: (secret) => ({
+      url: 'https://webexapis.com/v1/people/me',
+      headers: { authorization: secretText`Bearer ${secret}` },
+    }),
     facts: (response) => {
       const name = field(response.body, 'displayName');
       return name === undefined ? undefined : { account: name };
@@ -29,9 +33,22 @@ export const webexAccessToken: Detector = {
       live: {
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: { id: 'Y2lzY29zcGFyazovL3VzL1BFT1BMRS9hYmM', emails: ['alerts@webex.bot'], displayName: 'Alerts bot', type: 'bot', orgId: 'Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi94eXo' },
+        body: {
+          id: 'Y2lzY29zcGFyazovL3VzL1BFT1BMRS9hYmM',
+          emails: ['alerts@webex.bot'],
+          displayName: 'Alerts bot',
+          type: 'bot',
+          orgId: 'Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi94eXo',
+        },
       },
-      dead: { status: 401, headers: { 'content-type': 'application/json' }, body: { message: 'The request requires a valid access token set in the Authorization request header.', trackingId: 'ROUTER_65F2A1' } },
+      dead: {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+        body: {
+          message: 'The request requires a valid access token set in the Authorization request header.',
+          trackingId: 'ROUTER_65F2A1',
+        },
+      },
     },
   }),
   examples: {

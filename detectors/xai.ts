@@ -30,13 +30,19 @@ export const xaiApiKey: Detector = {
     confirm: (r) => {
       const info = r.body as XaiKeyInfo | null;
       if (info === null || typeof info !== 'object') return false;
-      return info.api_key_blocked === true || info.api_key_disabled === true || info.team_blocked === true ? 'dead' : true;
+      return info.api_key_blocked === true || info.api_key_disabled === true || info.team_blocked === true
+        ? 'dead'
+        : true;
     },
     facts: (r) => {
       const acls = (r.body as XaiKeyInfo).acls;
       const scopes = Array.isArray(acls) ? acls.filter((a): a is string => typeof a === 'string') : [];
       const name = field(r.body, 'name');
-      return { scopes, ...(field(r.body, 'team_id') ? { account: field(r.body, 'team_id') } : {}), ...(name ? { details: { name } } : {}) };
+      return {
+        scopes,
+        ...(field(r.body, 'team_id') ? { account: field(r.body, 'team_id') } : {}),
+        ...(name ? { details: { name } } : {}),
+      };
     },
     fixtures: {
       live: {
@@ -54,7 +60,13 @@ export const xaiApiKey: Detector = {
           api_key_disabled: false,
         },
       },
-      dead: { status: 400, body: { code: 'Client specified an invalid argument', error: 'Incorrect API key provided: xa***a6. You can obtain an API key from https://console.x.ai.' } },
+      dead: {
+        status: 400,
+        body: {
+          code: 'Client specified an invalid argument',
+          error: 'Incorrect API key provided: xa***a6. You can obtain an API key from https://console.x.ai.',
+        },
+      },
     },
   }),
   examples: {

@@ -131,7 +131,7 @@ describe('leakwatch detectors', () => {
     const { code, out } = await run(['detectors', '--format', 'json']);
     expect(code).toBe(0);
     const npm = out.map((l) => JSON.parse(l)).find((d) => d.id === 'npm-access-token');
-    expect(npm).toMatchObject({ issuer: 'npm', keywords: ['npm_'], verify: false, revoke: false });
+    expect(npm).toMatchObject({ issuer: 'npm', keywords: ['npm_'], verify: true, revoke: true });
   });
 
   it('rejects unknown commands', async () => {
