@@ -255,7 +255,9 @@ function valueEnds(groups: Groups): boolean {
  * (`*Password:* X`); `value=` (`<add key="SmtpPassword" value="X"/>`); prose `is` / `was`; or plain whitespace (`.netrc`, SQL `PASSWORD 'X'`, a table
  * cell on the next line), which `assignmentEnds` refuses after the short names `pass`/`pw`/`pwd`.
  */
-const OPERATOR = String.raw`(?:\s{0,3}(?::=|=>|->|==|[:=>|])\*{0,2}\s{0,3}|\s{1,3}value\s{0,2}=\s{0,2}|\s{1,3}(?:is|was|equals)(?::\s{0,3}|\s{1,3})|\s{1,2}(?=[^\s:=|>]))`;
+// Spaces and tabs only: an assignment never continues on the next line ("token: <your-token>" followed by a
+// blank line and an image must not pair `token>` with the image).
+const OPERATOR = String.raw`(?:[ \t]{0,3}(?::=|=>|->|==|[:=>|])\*{0,2}[ \t]{0,3}|[ \t]{1,3}value[ \t]{0,2}=[ \t]{0,2}|[ \t]{1,3}(?:is|was|equals)(?::[ \t]{0,3}|[ \t]{1,3})|[ \t]{1,2}(?=[^\s:=|>]))`;
 /**
  * Passwords only: the operator may follow a `for` and one to three words ("the password for the prod
  * replica is X", "password for svc-ci: X"). Words, not a free-text gap, so a failed attempt never rescans.
@@ -353,6 +355,7 @@ export const genericPassword: Detector = {
       'forgot password: PROJ-1234',
       'passport number: X12345678 (not a secret but PII)',
       'standup: https://acme.zoom.us/j/71500060733?pwd=Qm9Xk2TzRr8vLs0aBcWuYgxia',
+      'password:\n\nQm9Xk2TzRr8vLs0aBc (the next paragraph, not an assignment)',
     ],
   },
 };
