@@ -98,6 +98,10 @@ describe('createScanner', () => {
     const scanner = createScanner({ detectors: [npmLike, generic], fingerprintKey: key });
     expect(scanner.scan(`token = ${TOKEN}`).map((m) => m.detectorId)).toEqual(['npm-like']);
     expect(scanner.scan('token = Zq8mR2vK9pL4xW7nT1sY6bH3').map((m) => m.detectorId)).toEqual(['generic-token']);
+    // Also when the generic match is a specific match's companion part (the AWS secret key beside its id).
+    const pairAndGeneric = createScanner({ detectors: [keyPair, generic], fingerprintKey: key });
+    const secret = 'k9Qz3Lm2Xw8Rt5Vb7Np1Hy4Jc6Fd0Gs2Ak8Ue3Tq';
+    expect(pairAndGeneric.scan(`KEYIDABCDEFGHJKLM token = ${secret}`).map((m) => m.detectorId)).toEqual(['pair']);
   });
 
   it('never keeps a generic detector keyword visible in the redacted form', () => {

@@ -341,10 +341,10 @@ function sortByPosition(matches: Match[]): Match[] {
   return matches.sort((a, b) => a.start - b.start || a.end - b.end || a.detectorId.localeCompare(b.detectorId));
 }
 
-/** A catch-all detector's match yields to a specific detector's overlapping match. */
+/** A catch-all detector's match yields to a specific detector's overlapping match or companion part. */
 function dropShadowedGenerics(matches: Match[], compiled: readonly CompiledDetector[]): Match[] {
   const generic = new Set(compiled.filter((c) => c.detector.generic).map((c) => c.detector.id));
   if (generic.size === 0) return matches;
-  const specific = matches.filter((m) => !generic.has(m.detectorId));
+  const specific = matches.filter((m) => !generic.has(m.detectorId)).flatMap((m) => [m, ...m.parts]);
   return matches.filter((m) => !generic.has(m.detectorId) || !specific.some((s) => s.start < m.end && m.start < s.end));
 }
