@@ -151,6 +151,7 @@ export function createScanner(options: ScannerOptions): Scanner {
   });
   const prefilter = new KeywordPrefilter([...keywordIndex.keys()]);
 
+  const genericIds: ReadonlySet<string> = new Set(compiled.filter((c) => c.detector.generic).map((c) => c.detector.id));
   /** Detectors without keywords (custom rules only): they run on every window. */
   const keywordless = compiled.flatMap((c, d) => (c.keywords.length === 0 ? [d] : []));
 
@@ -312,7 +313,7 @@ export function createScanner(options: ScannerOptions): Scanner {
         }
       }
     }
-    return dropShadowedGenerics([...matches.values()], compiled);
+    return matches.size === 0 ? [] : dropShadowedGenerics([...matches.values()], genericIds);
   }
 
   return {
@@ -342,8 +343,7 @@ function sortByPosition(matches: Match[]): Match[] {
 }
 
 /** A catch-all detector's match yields to a specific detector's overlapping match or companion part. */
-function dropShadowedGenerics(matches: Match[], compiled: readonly CompiledDetector[]): Match[] {
-  const generic = new Set(compiled.filter((c) => c.detector.generic).map((c) => c.detector.id));
+function dropShadowedGenerics(matches: Match[], generic: ReadonlySet<string>): Match[] {
   if (generic.size === 0) return matches;
   const specific = matches.filter((m) => !generic.has(m.detectorId)).flatMap((m) => [m, ...m.parts]);
   return matches.filter((m) => !generic.has(m.detectorId) || !specific.some((s) => s.start < m.end && m.start < s.end));
