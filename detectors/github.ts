@@ -63,6 +63,8 @@ const GITHUB_BAD_CREDENTIALS = {
  * enforcement or an IP allow list, none of which prove the token invalid.
  */
 const githubUserVerifier = httpVerifier({
+  // GitHub Enterprise Server / GitLab self-managed / Terraform Enterprise issue the same format.
+  selfHostedEdition: true,
   hosts: [GITHUB_API],
   request: (secret) => ({
     url: 'https://api.github.com/user',
@@ -135,6 +137,8 @@ const githubCredentialRevoker = httpRevoker({
  * repositories the token can reach. 401 dead.
  */
 const githubInstallationVerifier = httpVerifier({
+  // GitHub Enterprise Server / GitLab self-managed / Terraform Enterprise issue the same format.
+  selfHostedEdition: true,
   hosts: [GITHUB_API],
   request: (secret) => ({
     url: 'https://api.github.com/installation/repositories?per_page=1',

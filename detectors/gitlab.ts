@@ -39,6 +39,8 @@ export function gitlabTokenFacts(response: SafeResponse): VerificationFacts {
  * unknown); 403 (a scope problem) stays unknown.
  */
 const gitlabTokenSelfVerifier = httpVerifier({
+  // GitHub Enterprise Server / GitLab self-managed / Terraform Enterprise issue the same format.
+  selfHostedEdition: true,
   hosts: GITLAB_HOSTS,
   request: (secret) => ({
     url: 'https://gitlab.com/api/v4/personal_access_tokens/self',
@@ -102,6 +104,8 @@ const gitlabTokenSelfRevoker = httpRevoker({
  * record a runner manager; never `DELETE /runners`, which removes the runner.
  */
 const gitlabRunnerVerifier = httpVerifier({
+  // GitHub Enterprise Server / GitLab self-managed / Terraform Enterprise issue the same format.
+  selfHostedEdition: true,
   hosts: GITLAB_HOSTS,
   request: (secret) => ({
     method: 'POST',
@@ -131,6 +135,8 @@ const gitlabRunnerVerifier = httpVerifier({
  * the token belongs to. 401 once the job has finished.
  */
 const gitlabJobVerifier = httpVerifier({
+  // GitHub Enterprise Server / GitLab self-managed / Terraform Enterprise issue the same format.
+  selfHostedEdition: true,
   hosts: GITLAB_HOSTS,
   request: (secret) => ({ url: 'https://gitlab.com/api/v4/job', headers: { 'job-token': secret } }),
   deadStatus: [401],

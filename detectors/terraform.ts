@@ -12,6 +12,8 @@ const JSON_API = { 'content-type': 'application/vnd.api+json' } as const;
  * Enterprise or EU-region token is unknown to app.terraform.io and reads as dead.
  */
 const terraformAccountDetails = httpVerifier({
+  // GitHub Enterprise Server / GitLab self-managed / Terraform Enterprise issue the same format.
+  selfHostedEdition: true,
   hosts: ['app.terraform.io'],
   request: (secret) => ({
     url: 'https://app.terraform.io/api/v2/account/details',

@@ -5,6 +5,7 @@ import { QUEUES, type RecordJob, type ScanJob } from '../src/jobs/queues.ts';
 import { handleRecord } from '../src/jobs/record-worker.ts';
 import { handleRevoke } from '../src/jobs/revoke-worker.ts';
 import { handleScan } from '../src/jobs/scan-worker.ts';
+import { handleVerify } from '../src/jobs/verify-worker.ts';
 import type { Service } from '../src/service.ts';
 import { useMswServer } from './msw-server.ts';
 import { startTestService, testConfig } from './service-harness.ts';
@@ -136,5 +137,31 @@ describe('findings lifecycle', () => {
       .where('id', '=', finding.id)
       .executeTakeFirstOrThrow();
     expect(after.status).not.toBe('remediated');
+  });
+
+  it('does not resolve a token of an issuer with a self-hosted edition just because the SaaS host rejects it', async () => {
+    // The token may belong to a GitHub Enterprise Server instance: 401 at api.github.com proves nothing about it.
+    server.use(
+      http.get('https://api.github.com/user', () => HttpResponse.json({ message: 'Bad credentials' }, { status: 401 })),
+    );
+    const job = await ingest('gh1', 'ci uses 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 for releases', 'general');
+    const match = job.matches[0]!;
+    const finding = await database.db
+      .selectFrom('findings')
+      .selectAll()
+      .where('fingerprint', '=', match.fingerprint)
+      .executeTakeFirstOrThrow();
+    await handleVerify(service.ctx, {
+      findingId: finding.id,
+      sealedSecret: match.sealedSecret,
+      sealedParts: {},
+      reason: 'new',
+    });
+    const after = await database.db
+      .selectFrom('findings')
+      .selectAll()
+      .where('id', '=', finding.id)
+      .executeTakeFirstOrThrow();
+    expect(after).toMatchObject({ liveness: 'dead', status: 'open' });
   });
 });

@@ -78,6 +78,12 @@ export interface Verifier {
   hosts: readonly string[];
   /** True when the check needs a configured self-hosted base URL (GitLab self-managed, Jira DC…). */
   selfHosted?: boolean;
+  /**
+   * The check goes to the SaaS host, but the issuer also ships a self-hosted edition issuing the same token
+   * format (GitHub Enterprise Server, GitLab self-managed, Terraform Enterprise). A `dead` answer then does not
+   * prove a token of some other instance dead, so a finding is not resolved on it at discovery.
+   */
+  selfHostedEdition?: boolean;
   check(secret: Secret, ctx: VerifyContext): Promise<VerificationResult>;
   fixtures: { live: CannedResponse; dead: CannedResponse };
 }

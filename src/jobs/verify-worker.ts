@@ -65,7 +65,9 @@ export async function handleVerify(ctx: PipelineContext, job: VerifyJob): Promis
       ...(result.facts?.privileged && current.severity !== 'critical' ? { severity: 'critical' } : {}),
     };
     let audit: { action: string; details: Record<string, unknown> } | undefined;
-    if (result.liveness === 'dead' && canTransition(current.status, 'resolved')) {
+    // Dead at the SaaS host proves nothing for a token of a self-hosted edition's instance: keep it open.
+    const deadElsewhereMaybe = job.reason === 'new' && detector?.verify?.selfHostedEdition === true;
+    if (result.liveness === 'dead' && canTransition(current.status, 'resolved') && !deadElsewhereMaybe) {
       Object.assign(changes, { status: 'resolved', resolved_at: now, status_changed_at: now });
       audit = {
         action: 'finding.resolved',

@@ -15,6 +15,8 @@ import type {
 export interface HttpVerifierSpec {
   hosts: readonly string[];
   selfHosted?: boolean;
+  /** See `Verifier.selfHostedEdition`. */
+  selfHostedEdition?: boolean;
   /** The single read-only request that tells live from dead. */
   request(secret: Secret, ctx: VerifyContext): SafeRequest;
   /** Statuses that prove the credential works (default [200]). */
@@ -44,6 +46,7 @@ export function httpVerifier(spec: HttpVerifierSpec): Verifier {
   return {
     hosts: spec.hosts,
     ...(spec.selfHosted ? { selfHosted: true } : {}),
+    ...(spec.selfHostedEdition ? { selfHostedEdition: true } : {}),
     fixtures: spec.fixtures,
     async check(secret, ctx): Promise<VerificationResult> {
       const response = await ctx.request(spec.request(secret, ctx));
