@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Secret } from '../src/core/secret.ts';
 import type { SafeRequest, SafeResponse, Verifier, VerifyContext } from '../src/core/verification.ts';
 import { reveal } from '../src/verification/sensitive.ts';
-import { datadogApiKey, inRegions } from './datadog.ts';
+import { inRegions } from '../src/verification/in-regions.ts';
+import { datadogApiKey } from './datadog.ts';
 
 /** A context answering each request by host; records the hosts in order. */
 function fakeContext(answer: (host: string) => { status: number; body?: unknown }): {

@@ -1,6 +1,6 @@
 import type { Detector } from '../src/core/detector.ts';
 import { field, httpVerifier } from '../src/verification/http-verifier.ts';
-import { inRegions } from './datadog.ts';
+import { inRegions } from '../src/verification/in-regions.ts';
 
 /**
  * `GET /1/auth` with `X-Honeycomb-Team` describes the key (team, environment,

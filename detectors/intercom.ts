@@ -1,7 +1,7 @@
 import type { Detector } from '../src/core/detector.ts';
 import { field, httpVerifier } from '../src/verification/http-verifier.ts';
 import { secretText } from '../src/verification/sensitive.ts';
-import { inRegions } from './datadog.ts';
+import { inRegions } from '../src/verification/in-regions.ts';
 
 /**
  * Access tokens: base64 of `tok:<uuid with underscores>:1:0`, so they start

@@ -1,6 +1,6 @@
 import type { Detector } from '../src/core/detector.ts';
 import { field, httpVerifier } from '../src/verification/http-verifier.ts';
-import { inRegions } from './datadog.ts';
+import { inRegions } from '../src/verification/in-regions.ts';
 
 /** Logz.io API regions (US, AU, CA, EU, UK): a token is only known in its account's region. */
 const LOGZIO_API_HOSTS = ['api.logz.io', 'api-au.logz.io', 'api-ca.logz.io', 'api-eu.logz.io', 'api-uk.logz.io'];

@@ -1,7 +1,7 @@
 import type { Detector } from '../src/core/detector.ts';
 import { field, httpVerifier } from '../src/verification/http-verifier.ts';
 import { basicAuth } from '../src/verification/sensitive.ts';
-import { inRegions } from './datadog.ts';
+import { inRegions } from '../src/verification/in-regions.ts';
 
 /** tokens.md: `GET /v3/domains` with Basic `api:<key>`; US and EU accounts are on separate hosts. */
 const mailgunDomains = inRegions(

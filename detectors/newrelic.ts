@@ -1,7 +1,7 @@
 import type { Detector } from '../src/core/detector.ts';
 import { charClasses } from '../src/detection/entropy.ts';
 import { httpVerifier } from '../src/verification/http-verifier.ts';
-import { inRegions } from './datadog.ts';
+import { inRegions } from '../src/verification/in-regions.ts';
 
 /** Random bodies mix letters and digits; a run of one class is a name or a counter. */
 function mixesLettersAndDigits(body: string): boolean {

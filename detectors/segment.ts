@@ -1,7 +1,7 @@
 import type { Detector } from '../src/core/detector.ts';
 import { field, httpVerifier } from '../src/verification/http-verifier.ts';
 import { secretText } from '../src/verification/sensitive.ts';
-import { inRegions } from './datadog.ts';
+import { inRegions } from '../src/verification/in-regions.ts';
 
 /**
  * Public API tokens: `sgp_` + 64 alphanumerics (Workspace Owner or scoped

@@ -1,6 +1,6 @@
 import type { Detector } from '../src/core/detector.ts';
 import { field, httpVerifier } from '../src/verification/http-verifier.ts';
-import { inRegions } from './datadog.ts';
+import { inRegions } from '../src/verification/in-regions.ts';
 
 /** API keys: 40 hex next to a SparkPost name. Send mail and, depending on grants, manage the account. */
 export const sparkpostApiKey: Detector = {
