@@ -71,10 +71,15 @@ function literalRun(source: string, start: number): { text: string; end: number 
   return { text, end: i };
 }
 
-function closingParen(source: string, open: number): number | undefined {
+/**
+ * Visits each character of `source` from `start` that is neither escaped nor
+ * inside a character class, with the group depth after it; stops when `visit`
+ * returns true.
+ */
+function walkStructure(source: string, start: number, visit: (index: number, depth: number) => boolean | void): void {
   let depth = 0;
   let inClass = false;
-  for (let i = open; i < source.length; i++) {
+  for (let i = start; i < source.length; i++) {
     const c = source[i];
     if (c === '\\') {
       i++;
@@ -84,36 +89,35 @@ function closingParen(source: string, open: number): number | undefined {
       if (c === ']') inClass = false;
       continue;
     }
-    if (c === '[') inClass = true;
-    else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i;
+    if (c === '[') {
+      inClass = true;
+      continue;
+    }
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    if (visit(i, depth) === true) return;
   }
-  return undefined;
+}
+
+function closingParen(source: string, open: number): number | undefined {
+  let found: number | undefined;
+  walkStructure(source, open, (i, depth) => {
+    if (source[i] !== ')' || depth !== 0) return false;
+    found = i;
+    return true;
+  });
+  return found;
 }
 
 function splitTopLevel(body: string): string[] {
   const parts: string[] = [];
-  let depth = 0;
-  let inClass = false;
   let last = 0;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') inClass = true;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) {
+  walkStructure(body, 0, (i, depth) => {
+    if (body[i] === '|' && depth === 0) {
       parts.push(body.slice(last, i));
       last = i + 1;
     }
-  }
+  });
   parts.push(body.slice(last));
   return parts;
 }
