@@ -1,3 +1,4 @@
+import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import type { Registry } from 'prom-client';
@@ -14,6 +15,8 @@ export interface ApiContext {
   logger: Logger;
   metrics: Registry;
   maxDocumentBytes: number;
+  /** Integrations' routes (webhooks, interactions), mounted at the root. */
+  integrationRoutes?: readonly Hono[];
   /** True when the database answers and migrations are applied. */
   ready(): Promise<boolean>;
   now(): Date;

@@ -31,6 +31,7 @@ export function createApp(ctx: ApiContext) {
   app.route('/api/v1/documents', documentsRoutes(ctx));
   app.route('/api/v1/findings', findingsRoutes(ctx));
   app.route('/api/v1/jobs', jobsRoutes(ctx));
+  for (const routes of ctx.integrationRoutes ?? []) app.route('/', routes);
 
   app.notFound((c) =>
     c.json({ error: { code: 'not_found', message: 'no such route', requestId: c.get('requestId') } }, 404),

@@ -163,6 +163,43 @@ export interface SecretVaultTable {
   created_at: CreatedAt;
 }
 
+export interface InboundEventsTable {
+  platform: string;
+  /** Slack `event_id`, Graph notification id, Jira webhook identifier… */
+  event_id: string;
+  received_at: CreatedAt;
+}
+
+export interface BackfillRunsTable {
+  id: Generated<string>;
+  platform: string;
+  /** What is being backfilled (channels, projects, since…). */
+  scope: Json;
+  /** `running`, `paused` (rate limited, rescheduled), `done`, `failed`. */
+  status: Generated<string>;
+  /** Where to resume (per-container cursors), integration-defined. */
+  state: Json | null;
+  items_done: Generated<number>;
+  documents: Generated<number>;
+  error: string | null;
+  created_at: CreatedAt;
+  updated_at: DefaultedTimestamp;
+  finished_at: Timestamp | null;
+}
+
+export interface RedactionsTable {
+  id: Generated<string>;
+  finding_id: string;
+  occurrence_id: string;
+  platform: string;
+  /** A `RedactionOutcome` status, or `pending` while in progress. */
+  status: string;
+  detail: string | null;
+  requested_by: string;
+  created_at: CreatedAt;
+  updated_at: DefaultedTimestamp;
+}
+
 export interface Database {
   identities: IdentitiesTable;
   findings: FindingsTable;
@@ -176,6 +213,9 @@ export interface Database {
   notifications: NotificationsTable;
   revocations: RevocationsTable;
   secret_vault: SecretVaultTable;
+  inbound_events: InboundEventsTable;
+  backfill_runs: BackfillRunsTable;
+  redactions: RedactionsTable;
 }
 
 export type Finding = Selectable<FindingsTable>;
@@ -186,3 +226,5 @@ export type AllowlistEntry = Selectable<AllowlistEntriesTable>;
 export type Identity = Selectable<IdentitiesTable>;
 export type ApiKey = Selectable<ApiKeysTable>;
 export type HookDelivery = Selectable<HookDeliveriesTable>;
+export type BackfillRun = Selectable<BackfillRunsTable>;
+export type Redaction = Selectable<RedactionsTable>;
