@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     include: [
       'src/db/**/*.test.ts',
+      'src/findings/**/*.test.ts',
+      'integrations/**/*.test.ts',
       'src/api/**/*.test.ts',
       'src/revocation/hook-delivery.test.ts',
       'test/findings-lifecycle.test.ts',

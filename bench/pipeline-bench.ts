@@ -20,7 +20,9 @@ import { createLogger } from '../src/logger.ts';
 import { startService } from '../src/service.ts';
 import { Rng } from './rng.ts';
 
-const { values } = parseArgs({ options: { documents: { type: 'string', default: '3000' } } });
+const { values } = parseArgs({
+  options: { documents: { type: 'string', default: '3000' }, 'postgres-only': { type: 'boolean', default: false } },
+});
 const DOCUMENTS = Number(values.documents);
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
@@ -99,7 +101,7 @@ async function run(kind: 'pglite' | 'postgres', databaseUrl: string | undefined)
   };
 }
 
-const results = [await run('pglite', undefined)];
+const results = values['postgres-only'] && process.env.DATABASE_URL ? [] : [await run('pglite', undefined)];
 if (process.env.DATABASE_URL) {
   const name = `lw_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });

@@ -1,8 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/db/connection.ts';
-import { QUEUES, type RecordJob, type ScanJob } from '../src/jobs/queues.ts';
-import { handleRecord } from '../src/jobs/record-worker.ts';
+import { QUEUES, type ScanJob } from '../src/jobs/queues.ts';
 import { handleRevoke } from '../src/jobs/revoke-worker.ts';
 import { handleScan } from '../src/jobs/scan-worker.ts';
 import { handleVerify } from '../src/jobs/verify-worker.ts';
@@ -30,8 +29,12 @@ afterAll(async () => {
 
 const TOKEN = 'xoxb-573493285553-6466811986236-aYXbFanZ3lpVq8dJsFsBAAhl';
 
-/** Scans and records one document by hand; returns the record job it produced. */
-async function ingest(item: string, text: string, container = 'general'): Promise<RecordJob> {
+interface Ingested {
+  matches: Array<{ fingerprint: string; sealedSecret: string; sealedParts: Record<string, string> }>;
+}
+
+/** Scans and records one document by hand; returns its matches with their secrets sealed (as jobs carry them). */
+async function ingest(item: string, text: string, container = 'general'): Promise<Ingested> {
   const ctx = service.ctx;
   const scan: ScanJob = {
     ref: { platform: 'chat', workspace: 'w', container, item },
@@ -40,11 +43,14 @@ async function ingest(item: string, text: string, container = 'general'): Promis
     receivedAt: new Date().toISOString(),
   };
   await handleScan(ctx, scan);
-  const [job] = await ctx.boss.findJobs<RecordJob>(QUEUES.record, { queued: true });
-  await ctx.boss.deleteQueuedJobs(QUEUES.record);
-  await handleRecord(ctx, job!.data);
   await ctx.boss.deleteQueuedJobs(QUEUES.verify);
-  return job!.data;
+  return {
+    matches: ctx.scanner.scan(text).map((m) => ({
+      fingerprint: m.fingerprint,
+      sealedSecret: ctx.transit.seal(m.secret.reveal()),
+      sealedParts: {},
+    })),
+  };
 }
 
 describe('findings lifecycle', () => {

@@ -2,8 +2,7 @@ import { http, HttpResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/db/connection.ts';
 import { handleNotify } from '../src/jobs/notify-worker.ts';
-import { QUEUES, type RecordJob, type ScanJob } from '../src/jobs/queues.ts';
-import { handleRecord } from '../src/jobs/record-worker.ts';
+import { QUEUES, type ScanJob, type VerifyJob } from '../src/jobs/queues.ts';
 import { handleRevoke } from '../src/jobs/revoke-worker.ts';
 import { handleScan } from '../src/jobs/scan-worker.ts';
 import { useMswServer } from './msw-server.ts';
@@ -41,25 +40,24 @@ describe('pipeline idempotency and durability', () => {
         sealedText: ctx.transit.seal(`use ${SLACK_TOKEN} for the bot`),
         receivedAt: new Date().toISOString(),
       };
+      // A retried scan job (the worker died before completing it) records the same document again.
       await handleScan(ctx, scan);
       await handleScan(ctx, scan);
-      const recordJobs = await ctx.boss.findJobs<RecordJob>(QUEUES.record, { queued: true });
-      expect(recordJobs).toHaveLength(2);
-      for (const job of recordJobs) await handleRecord(ctx, job.data);
-      await handleRecord(ctx, recordJobs[0]!.data);
+      await handleScan(ctx, scan);
 
       const findings = await database.db.selectFrom('findings').selectAll().execute();
       expect(findings).toHaveLength(1);
       expect(await database.db.selectFrom('occurrences').selectAll().execute()).toHaveLength(1);
-      // The verify queue is stately per finding: repeated record jobs queue one check.
-      expect(await ctx.boss.findJobs(QUEUES.verify, { queued: true })).toHaveLength(1);
+      // The verify queue is stately per finding: repeated scans queue one check.
+      const verifyJobs = await ctx.boss.findJobs<VerifyJob>(QUEUES.verify, { queued: true });
+      expect(verifyJobs).toHaveLength(1);
 
       const findingId = findings[0]!.id;
       expect(await handleNotify(ctx, { findingId })).toBe('sent');
       expect(await handleNotify(ctx, { findingId })).toBe('already');
       expect(await database.db.selectFrom('notifications').selectAll().execute()).toHaveLength(1);
 
-      const match = recordJobs[0]!.data.matches[0]!;
+      const match = verifyJobs[0]!.data;
       const revoke = {
         findingId,
         sealedSecret: match.sealedSecret,

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../src/db/connection.ts';
 import { markRotated } from '../src/findings/remediation.ts';
 import { QUEUES, type ScanJob, type VerifyJob } from '../src/jobs/queues.ts';
-import { handleRecord } from '../src/jobs/record-worker.ts';
 import { handleReverifyDue } from '../src/jobs/reverify-worker.ts';
 import { handleScan } from '../src/jobs/scan-worker.ts';
 import { handleVerify } from '../src/jobs/verify-worker.ts';
@@ -39,9 +38,6 @@ async function leak(token: string, item: string): Promise<string> {
     receivedAt: clock.toISOString(),
   };
   await handleScan(ctx, scan);
-  const [record] = await ctx.boss.findJobs(QUEUES.record, { queued: true });
-  await ctx.boss.deleteQueuedJobs(QUEUES.record);
-  await handleRecord(ctx, record!.data as never);
   const [verify] = await ctx.boss.findJobs<VerifyJob>(QUEUES.verify, { queued: true });
   await ctx.boss.deleteQueuedJobs(QUEUES.verify);
   await handleVerify(ctx, verify!.data);

@@ -1,99 +1,171 @@
-import { writeAudit } from '../db/audit-repository.ts';
-import { getFinding } from '../db/findings-repository.ts';
-import { ACTIVE_STATUSES, canTransition, type FindingStatus } from '../findings/lifecycle.ts';
+import { sql } from 'kysely';
+import type { Finding, Identity, Occurrence } from '../db/schema.ts';
+import { ACTIVE_STATUSES, type FindingStatus } from '../findings/lifecycle.ts';
+import type { NoticeDelivery, OwnerNotice } from '../notify/notifier.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import type { NotifyJob } from './queues.ts';
+
+export type NotifyOutcome = 'sent' | 'failed' | 'already' | 'skipped';
+
+/** Tells one finding's owner; see `handleNotifyBatch`. */
+export async function handleNotify(ctx: PipelineContext, job: NotifyJob): Promise<NotifyOutcome> {
+  const [outcome] = await handleNotifyBatch(ctx, [job]);
+  if (outcome instanceof Error) throw outcome;
+  return outcome!;
+}
 
 /**
  * notify: tells the owner, exactly once per finding and recipient. The
  * `notifications` row is claimed before sending; a retry that finds it `sent`
  * does nothing, and one that finds it `sending` (the process died mid-send)
  * does not send again but marks it `uncertain` for a human to check: a missed
- * DM is visible in the dashboard, a duplicate one erodes trust.
+ * DM is visible in the dashboard, a duplicate one erodes trust. A batch reads
+ * and writes its rows together; the notices themselves go out concurrently,
+ * and a notice that failed to send fails only its own job (thrown per job).
  */
-export async function handleNotify(ctx: PipelineContext, job: NotifyJob): Promise<string> {
-  const finding = await getFinding(ctx.db, job.findingId);
-  if (!finding || !ACTIVE_STATUSES.includes(finding.status as FindingStatus)) return 'skipped';
+export async function handleNotifyBatch(
+  ctx: PipelineContext,
+  jobs: readonly NotifyJob[],
+): Promise<Array<NotifyOutcome | Error>> {
+  const ids = [...new Set(jobs.map((j) => j.findingId))];
+  const findings = new Map(
+    (await ctx.db.selectFrom('findings').selectAll().where('id', 'in', ids).execute()).map((f) => [f.id, f]),
+  );
+  const active = [...findings.values()].filter((f) => ACTIVE_STATUSES.includes(f.status as FindingStatus));
+  const outcome = new Map<string, NotifyOutcome | Error>(ids.map((id) => [id, 'skipped']));
+  if (active.length === 0) return jobs.map((j) => outcome.get(j.findingId)!);
+
   const occurrences = await ctx.db
     .selectFrom('occurrences')
     .selectAll()
-    .where('finding_id', '=', finding.id)
+    .where(
+      'finding_id',
+      'in',
+      active.map((f) => f.id),
+    )
     .orderBy('first_seen_at')
     .execute();
-  const owner = finding.owner_identity_id
-    ? ((await ctx.db
-        .selectFrom('identities')
-        .selectAll()
-        .where('id', '=', finding.owner_identity_id)
-        .executeTakeFirst()) ?? null)
-    : null;
-  const notice = { finding, occurrences, owner };
-  const recipient = ctx.notifier.recipientFor(notice);
+  const ownerIds = [...new Set(active.flatMap((f) => (f.owner_identity_id ? [f.owner_identity_id] : [])))];
+  const owners = new Map<string, Identity>(
+    ownerIds.length === 0
+      ? []
+      : (await ctx.db.selectFrom('identities').selectAll().where('id', 'in', ownerIds).execute()).map((i) => [i.id, i]),
+  );
+  const notices = new Map<string, { notice: OwnerNotice; recipient: string }>();
+  for (const finding of active) {
+    const notice: OwnerNotice = {
+      finding,
+      occurrences: occurrences.filter((o: Occurrence) => o.finding_id === finding.id),
+      owner: finding.owner_identity_id ? (owners.get(finding.owner_identity_id) ?? null) : null,
+    };
+    notices.set(finding.id, { notice, recipient: ctx.notifier.recipientFor(notice) });
+  }
 
+  // Claim: whoever inserts the row sends. Existing rows are looked at once.
   const claimed = await ctx.db
     .insertInto('notifications')
-    .values({ finding_id: finding.id, recipient, kind: 'owner', status: 'sending' })
+    .values(
+      [...notices].map(([findingId, n]) => ({
+        finding_id: findingId,
+        recipient: n.recipient,
+        kind: 'owner',
+        status: 'sending',
+      })),
+    )
     .onConflict((oc) => oc.columns(['finding_id', 'recipient', 'kind']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!claimed) {
+    .returning('finding_id')
+    .execute();
+  const toSend = new Set(claimed.map((c) => c.finding_id));
+  const unclaimed = [...notices.keys()].filter((id) => !toSend.has(id));
+  if (unclaimed.length > 0) {
     const existing = await ctx.db
       .selectFrom('notifications')
-      .select(['id', 'status'])
-      .where('finding_id', '=', finding.id)
-      .where('recipient', '=', recipient)
+      .select(['id', 'finding_id', 'recipient', 'status'])
+      .where('finding_id', 'in', unclaimed)
       .where('kind', '=', 'owner')
-      .executeTakeFirstOrThrow();
-    if (existing.status === 'failed') {
-      await ctx.db.updateTable('notifications').set({ status: 'sending' }).where('id', '=', existing.id).execute();
-    } else {
-      if (existing.status === 'sending') {
-        await ctx.db.updateTable('notifications').set({ status: 'uncertain' }).where('id', '=', existing.id).execute();
+      .execute();
+    for (const row of existing) {
+      if (row.recipient !== notices.get(row.finding_id)?.recipient) continue;
+      if (row.status === 'failed') {
+        await ctx.db.updateTable('notifications').set({ status: 'sending' }).where('id', '=', row.id).execute();
+        toSend.add(row.finding_id);
+      } else {
+        if (row.status === 'sending') {
+          await ctx.db.updateTable('notifications').set({ status: 'uncertain' }).where('id', '=', row.id).execute();
+        }
+        outcome.set(row.finding_id, 'already');
       }
-      return 'already';
     }
   }
 
-  let delivery;
-  try {
-    delivery = await ctx.notifier.notifyOwner(notice);
-  } catch (error) {
-    await ctx.db
-      .updateTable('notifications')
-      .set({ status: 'failed', error: (error as Error).message.slice(0, 500) })
-      .where('finding_id', '=', finding.id)
-      .where('recipient', '=', recipient)
-      .execute();
-    throw error;
-  }
+  const deliveries = new Map<string, NoticeDelivery>();
+  await Promise.all(
+    [...toSend].map(async (findingId) => {
+      const { notice, recipient } = notices.get(findingId)!;
+      try {
+        deliveries.set(findingId, await ctx.notifier.notifyOwner(notice));
+      } catch (error) {
+        const message = (error as Error).message.slice(0, 500);
+        await ctx.db
+          .updateTable('notifications')
+          .set({ status: 'failed', error: message })
+          .where('finding_id', '=', findingId)
+          .where('recipient', '=', recipient)
+          .execute();
+        outcome.set(findingId, error as Error);
+      }
+    }),
+  );
+  if (deliveries.size > 0) await recordDeliveries(ctx, notices, deliveries, findings);
+  for (const [findingId, delivery] of deliveries) outcome.set(findingId, delivery.delivered ? 'sent' : 'failed');
+  return jobs.map((j) => outcome.get(j.findingId)!);
+}
+
+/** Stores the delivery outcomes, moves delivered findings to `notified`, and audits each, in one transaction. */
+async function recordDeliveries(
+  ctx: PipelineContext,
+  notices: ReadonlyMap<string, { notice: OwnerNotice; recipient: string }>,
+  deliveries: ReadonlyMap<string, NoticeDelivery>,
+  findings: ReadonlyMap<string, Finding>,
+): Promise<void> {
   const now = ctx.now();
+  const rows = [...deliveries].map(([findingId, d]) => {
+    const recipient = notices.get(findingId)!.recipient;
+    return sql`(${findingId}::uuid, ${recipient}, ${d.delivered ? 'sent' : 'failed'}, ${d.externalId ?? null}::text, ${
+      d.reason ?? null
+    }::text, ${d.delivered ? now : null}::timestamptz)`;
+  });
+  const delivered = [...deliveries].filter(([, d]) => d.delivered).map(([id]) => id);
   await ctx.db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('notifications')
-      .set({
-        status: delivery.delivered ? 'sent' : 'failed',
-        external_id: delivery.externalId ?? null,
-        error: delivery.reason ?? null,
-        sent_at: delivery.delivered ? now : null,
-      })
-      .where('finding_id', '=', finding.id)
-      .where('recipient', '=', recipient)
-      .execute();
-    if (delivery.delivered && canTransition(finding.status, 'notified') && finding.status !== 'acknowledged') {
+    await sql`
+      update notifications set status = v.status, external_id = v.external_id, error = v.error, sent_at = v.sent_at
+      from (values ${sql.join(rows)}) as v(finding_id, recipient, status, external_id, error, sent_at)
+      where notifications.finding_id = v.finding_id and notifications.recipient = v.recipient
+        and notifications.kind = 'owner'`.execute(trx);
+    if (delivered.length > 0) {
+      // Acknowledged (or later) findings keep their status; only open ones become notified.
       await trx
         .updateTable('findings')
         .set({ status: 'notified', status_changed_at: now, updated_at: now })
-        .where('id', '=', finding.id)
+        .where('id', 'in', delivered)
         .where('status', 'in', ['open', 'reopened'])
         .execute();
     }
-    await writeAudit(trx, {
-      actor: 'system',
-      action: delivery.delivered ? 'finding.notified' : 'finding.notify_failed',
-      targetType: 'finding',
-      targetId: finding.id,
-      details: { notifier: ctx.notifier.name, recipient, reason: delivery.reason ?? null },
-    });
+    await trx
+      .insertInto('audit_log')
+      .values(
+        [...deliveries].map(([findingId, d]) => ({
+          actor: 'system',
+          action: d.delivered ? 'finding.notified' : 'finding.notify_failed',
+          target_type: 'finding',
+          target_id: findings.get(findingId)!.id,
+          details: JSON.stringify({
+            notifier: ctx.notifier.name,
+            recipient: notices.get(findingId)!.recipient,
+            reason: d.reason ?? null,
+          }),
+        })),
+      )
+      .execute();
   });
-  return delivery.delivered ? 'sent' : 'failed';
 }

@@ -1,13 +1,11 @@
 import type { Queue } from 'pg-boss';
 import type { DocumentRef } from '../core/document.ts';
 import type { TextFormat } from '../detection/normalize.ts';
-import type { SealedMatch } from '../findings/record.ts';
 import type { HookEvent } from '../revocation/hook-delivery.ts';
 
 /** Queue names, in pipeline order. Every hop between stages is a durable job. */
 export const QUEUES = {
   scan: 'scan',
-  record: 'record',
   verify: 'verify',
   notify: 'notify',
   redact: 'redact',
@@ -24,12 +22,6 @@ export interface ScanJob {
   /** The document text, sealed with the transit key (it contains the secrets). */
   sealedText: string;
   /** When leakwatch received it (ISO); used as the sighting time. */
-  receivedAt: string;
-}
-
-export interface RecordJob {
-  ref: DocumentRef;
-  matches: SealedMatch[];
   receivedAt: string;
 }
 
@@ -85,7 +77,6 @@ const RETRYING: Omit<Queue, 'name'> = {
 /** Per-queue options: retries with exponential backoff, then the dead-letter queue. */
 export const QUEUE_OPTIONS: Record<Exclude<QueueName, 'dead-letter'>, Omit<Queue, 'name'>> = {
   scan: RETRYING,
-  record: RETRYING,
   // One queued and one active job per finding (singletonKey = finding id): a
   // retried upstream job cannot pile up duplicate checks, DMs or revokes.
   verify: { ...RETRYING, policy: 'stately' },

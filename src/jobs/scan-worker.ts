@@ -1,17 +1,31 @@
+import { recordDocuments, type SealedMatch } from '../findings/record.ts';
+import { ACTIVE_STATUSES, type FindingStatus } from '../findings/lifecycle.ts';
 import type { PipelineContext } from './pipeline-context.ts';
-import { QUEUES, type RecordJob, type ScanJob } from './queues.ts';
+import { QUEUES, type ScanJob, type VerifyJob } from './queues.ts';
+
+export interface ScanOutcome {
+  matches: number;
+  findings: number;
+}
+
+/** Scans and records one document; see `handleScanBatch`. */
+export async function handleScan(ctx: PipelineContext, job: ScanJob): Promise<ScanOutcome> {
+  const [outcome] = await handleScanBatch(ctx, [job]);
+  return outcome!;
+}
 
 /**
- * scan → record: runs the detectors over the document and hands the matches on
- * with their secrets sealed. The text itself goes no further.
+ * scan → verify: runs the detectors over each document, records what they
+ * found (all documents of the batch in one transaction), then queues a
+ * liveness check for every finding that still needs action and has not been
+ * checked, and announces new findings to hooks. The text goes no further
+ * than this worker; secrets travel on sealed. Documents without matches are
+ * recorded too: an edit that removed a secret closes its occurrence.
  */
-export async function handleScan(ctx: PipelineContext, job: ScanJob): Promise<{ matches: number }> {
-  const text = ctx.transit.open(job.sealedText);
-  const matches = ctx.scanner.scan(text, { format: job.format });
-  const record: RecordJob = {
-    ref: job.ref,
-    receivedAt: job.receivedAt,
-    matches: matches.map((m) => ({
+export async function handleScanBatch(ctx: PipelineContext, jobs: readonly ScanJob[]): Promise<ScanOutcome[]> {
+  const sightings = jobs.map((job) => {
+    const text = ctx.transit.open(job.sealedText);
+    const matches: SealedMatch[] = ctx.scanner.scan(text, { format: job.format }).map((m) => ({
       detectorId: m.detectorId,
       issuer: m.issuer,
       severity: m.severity,
@@ -22,9 +36,37 @@ export async function handleScan(ctx: PipelineContext, job: ScanJob): Promise<{ 
       end: m.end,
       sealedSecret: ctx.transit.seal(m.secret.reveal()),
       sealedParts: Object.fromEntries(m.parts.map((p) => [p.name, ctx.transit.seal(p.secret.reveal())])),
-    })),
-  };
-  // Documents without matches are still recorded: an edit that removed a secret closes its occurrence.
-  await ctx.boss.send(QUEUES.record, record);
-  return { matches: matches.length };
+    }));
+    return { ref: job.ref, matches, seenAt: new Date(job.receivedAt) };
+  });
+  const results = await recordDocuments(ctx.db, sightings, {
+    transit: ctx.transit,
+    vault: ctx.vault,
+    allowlist: ctx.allowlist,
+  });
+
+  const verify: Array<{ data: VerifyJob; singletonKey: string }> = [];
+  const queued = new Set<string>();
+  for (const result of results) {
+    for (const r of result.recorded) {
+      if (!ACTIVE_STATUSES.includes(r.status as FindingStatus)) continue;
+      if (r.created) await ctx.events.emit('finding.created', r.finding);
+      // A retried scan finds the finding already checked: nothing more to do.
+      if (!r.created && !r.reopened && r.finding.liveness !== 'not_attempted') continue;
+      if (queued.has(r.findingId)) continue;
+      queued.add(r.findingId);
+      verify.push({
+        data: {
+          findingId: r.findingId,
+          sealedSecret: r.match.sealedSecret,
+          sealedParts: r.match.sealedParts,
+          reason: 'new',
+        },
+        singletonKey: r.findingId,
+      });
+    }
+  }
+  // One statement for the batch; the stately verify queue drops a second check of the same finding.
+  if (verify.length > 0) await ctx.boss.insert(QUEUES.verify, verify);
+  return results.map((r, i) => ({ matches: sightings[i]!.matches.length, findings: r.recorded.length }));
 }

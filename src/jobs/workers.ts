@@ -1,12 +1,12 @@
+import type { Job } from 'pg-boss';
 import type { Metrics } from '../metrics.ts';
-import { handleNotify } from './notify-worker.ts';
+import { handleNotifyBatch } from './notify-worker.ts';
 import type { PipelineContext } from './pipeline-context.ts';
-import { QUEUES, type NotifyJob, type RecordJob, type RevokeJob, type ScanJob, type VerifyJob } from './queues.ts';
-import { handleRecord } from './record-worker.ts';
+import { QUEUES, type NotifyJob, type RevokeJob, type ScanJob, type VerifyJob } from './queues.ts';
 import { handleReverifyDue } from './reverify-worker.ts';
 import { handleRevoke } from './revoke-worker.ts';
-import { handleScan } from './scan-worker.ts';
-import { handleVerify } from './verify-worker.ts';
+import { handleScanBatch } from './scan-worker.ts';
+import { handleVerifyBatch } from './verify-worker.ts';
 
 export interface WorkerOptions {
   /** Workers per queue in this process. */
@@ -15,6 +15,10 @@ export interface WorkerOptions {
   batchSize: number;
   pollingIntervalSeconds: number;
 }
+
+type JobResult = { id: string; status: 'completed' | 'failed'; output: unknown };
+/** Handles a fetched batch and settles each job on its own. */
+type BatchHandler = (jobs: Job<unknown>[]) => Promise<JobResult[]>;
 
 /**
  * Subscribes this process to every pipeline queue. A handler that throws gets
@@ -27,21 +31,77 @@ export async function startWorkers(
   options: WorkerOptions,
   extra: Record<string, (data: unknown) => Promise<unknown>> = {},
 ): Promise<void> {
-  const handlers: Record<string, (data: unknown) => Promise<unknown>> = {
-    [QUEUES.scan]: async (d) => {
-      const out = await handleScan(ctx, d as ScanJob);
-      return out;
-    },
-    [QUEUES.record]: (d) => handleRecord(ctx, d as RecordJob),
-    [QUEUES.verify]: async (d) => {
-      const result = await handleVerify(ctx, d as VerifyJob);
-      if (result) metrics.verifications.inc({ liveness: result.liveness });
-      return result ? { liveness: result.liveness } : null;
-    },
-    [QUEUES.notify]: (d) => handleNotify(ctx, d as NotifyJob),
-    [QUEUES.revoke]: (d) => handleRevoke(ctx, d as RevokeJob),
-    [QUEUES.reverify]: () => handleReverifyDue(ctx),
-    ...extra,
+  const one = (queue: string, handle: (data: unknown) => Promise<unknown>) => async (job: Job<unknown>) => {
+    const stop = metrics.jobSeconds.startTimer({ queue });
+    try {
+      const output = await handle(job.data);
+      metrics.jobs.inc({ queue, outcome: 'completed' });
+      return { id: job.id, status: 'completed' as const, output };
+    } catch (error) {
+      metrics.jobs.inc({ queue, outcome: 'failed' });
+      ctx.logger.warn({ queue, jobId: job.id, err: error }, 'job failed; pg-boss will retry it');
+      return { id: job.id, status: 'failed' as const, output: { message: (error as Error).message } };
+    } finally {
+      stop();
+    }
+  };
+  const eachOnItsOwn =
+    (queue: string, handle: (data: unknown) => Promise<unknown>): BatchHandler =>
+    (jobs) =>
+      Promise.all(jobs.map(one(queue, handle)));
+
+  /**
+   * A batch shares its reads, writes and transaction; an error a handler
+   * returns for one job fails only that job. If the whole batch throws (one bad
+   * job), each job is retried on its own so the others still complete.
+   */
+  const batched =
+    (queue: string, handleBatch: (data: unknown[]) => Promise<unknown[]>): BatchHandler =>
+    async (jobs) => {
+      const stop = metrics.jobSeconds.startTimer({ queue });
+      try {
+        const outputs = await handleBatch(jobs.map((j) => j.data));
+        return jobs.map((job, i) => {
+          const output = outputs[i];
+          if (output instanceof Error) {
+            metrics.jobs.inc({ queue, outcome: 'failed' });
+            ctx.logger.warn({ queue, jobId: job.id, err: output }, 'job failed; pg-boss will retry it');
+            return { id: job.id, status: 'failed' as const, output: { message: output.message } };
+          }
+          metrics.jobs.inc({ queue, outcome: 'completed' });
+          return { id: job.id, status: 'completed' as const, output };
+        });
+      } catch (error) {
+        if (jobs.length > 1) {
+          return eachOnItsOwn(queue, async (d) => {
+            const [output] = await handleBatch([d]);
+            if (output instanceof Error) throw output;
+            return output;
+          })(jobs);
+        }
+        metrics.jobs.inc({ queue, outcome: 'failed' });
+        ctx.logger.warn({ queue, jobId: jobs[0]?.id, err: error }, 'job failed; pg-boss will retry it');
+        return jobs.map((job) => ({
+          id: job.id,
+          status: 'failed' as const,
+          output: { message: (error as Error).message },
+        }));
+      } finally {
+        stop();
+      }
+    };
+
+  const handlers: Record<string, BatchHandler> = {
+    [QUEUES.scan]: batched(QUEUES.scan, (data) => handleScanBatch(ctx, data as ScanJob[])),
+    [QUEUES.verify]: batched(QUEUES.verify, async (data) => {
+      const results = await handleVerifyBatch(ctx, data as VerifyJob[]);
+      for (const r of results) if (r) metrics.verifications.inc({ liveness: r.liveness });
+      return results.map((r) => (r ? { liveness: r.liveness } : null));
+    }),
+    [QUEUES.notify]: batched(QUEUES.notify, (data) => handleNotifyBatch(ctx, data as NotifyJob[])),
+    [QUEUES.revoke]: eachOnItsOwn(QUEUES.revoke, (d) => handleRevoke(ctx, d as RevokeJob)),
+    [QUEUES.reverify]: eachOnItsOwn(QUEUES.reverify, () => handleReverifyDue(ctx)),
+    ...Object.fromEntries(Object.entries(extra).map(([queue, handle]) => [queue, eachOnItsOwn(queue, handle)])),
   };
   for (const [queue, handle] of Object.entries(handlers)) {
     await ctx.boss.work(
@@ -56,23 +116,7 @@ export async function startWorkers(
         pollingIntervalSeconds: options.pollingIntervalSeconds,
         notifyPollingIntervalSeconds: 10,
       },
-      async (jobs) =>
-        Promise.all(
-          jobs.map(async (job) => {
-            const stop = metrics.jobSeconds.startTimer({ queue });
-            try {
-              const output = await handle(job.data);
-              metrics.jobs.inc({ queue, outcome: 'completed' });
-              return { id: job.id, status: 'completed' as const, output };
-            } catch (error) {
-              metrics.jobs.inc({ queue, outcome: 'failed' });
-              ctx.logger.warn({ queue, jobId: job.id, err: error }, 'job failed; pg-boss will retry it');
-              return { id: job.id, status: 'failed' as const, output: { message: (error as Error).message } };
-            } finally {
-              stop();
-            }
-          }),
-        ),
+      handle,
     );
   }
   // Remediated findings are re-checked every minute until dead (or escalated).
