@@ -18,6 +18,7 @@ export default defineConfig({
       'test/no-raw-secrets.test.ts',
       'test/pipeline-idempotency.test.ts',
       'test/pipeline.e2e.test.ts',
+      'test/redaction.test.ts',
       'test/reverify.test.ts',
     ],
     testTimeout: 120_000,

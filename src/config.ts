@@ -71,6 +71,7 @@ const schema = z.object({
     .min(0)
     .max(90 * 86_400)
     .default(86_400),
+  LEAKWATCH_AUTO_REDACT: csv,
   LEAKWATCH_HOOKS: z.string().optional(),
   LEAKWATCH_REVOCATION_POLICY: z.string().optional(),
 });
@@ -95,6 +96,10 @@ export interface Config {
   reverify: { intervalSeconds: number; graceSeconds: number };
   hooks: HookConfig[];
   revocation: RevocationPolicy;
+  /** Platforms whose findings are redacted at the source as soon as recorded (`all` for every platform). */
+  autoRedact: string[];
+  /** Environment the integrations read their own settings from (each validates its part). */
+  env: NodeJS.ProcessEnv;
 }
 
 function parseBaseUrls(entries: string[]): Record<string, string[]> {
@@ -153,5 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     hooks: parseHooksConfig(c.LEAKWATCH_HOOKS),
     revocation: parseRevocationPolicy(c.LEAKWATCH_REVOCATION_POLICY),
+    autoRedact: c.LEAKWATCH_AUTO_REDACT,
+    env,
   };
 }

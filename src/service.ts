@@ -2,18 +2,22 @@ import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import { detectors as builtInDetectors } from '../detectors/index.ts';
+import { createIntegrations } from '../integrations/index.ts';
 import { createApp } from './api/app.ts';
 import type { Config } from './config.ts';
+import type { DocumentSink, Integration, IntegrationDeps } from './core/integration.ts';
 import { openDatabase, type DatabaseHandle } from './db/connection.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { loadFingerprintKey } from './detection/fingerprint.ts';
 import { createScanner } from './detection/scanner.ts';
 import { cachedAllowlist } from './findings/allowlist-cache.ts';
 import { SealedBox } from './findings/sealed-box.ts';
-import { startJobQueue } from './jobs/job-queue.ts';
+import { createDocumentSink } from './jobs/document-sink.ts';
+import { ensureQueues, startJobQueue } from './jobs/job-queue.ts';
+import { handleRedact } from './jobs/redact-worker.ts';
 import { handleHook } from './jobs/hook-worker.ts';
 import type { PipelineContext } from './jobs/pipeline-context.ts';
-import { QUEUES, type HookJob } from './jobs/queues.ts';
+import { QUEUES, type HookJob, type RedactJob } from './jobs/queues.ts';
 import { startWorkers } from './jobs/workers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -34,6 +38,9 @@ export interface ServiceRoles {
 export interface Service {
   ctx: PipelineContext;
   handle: DatabaseHandle;
+  /** The durable way into the pipeline (what webhooks and pollers submit to). */
+  sink: DocumentSink;
+  integrations: readonly Integration[];
   app: ReturnType<typeof createApp>;
   /** Bound port when `http` is on. */
   port: number | undefined;
@@ -44,6 +51,8 @@ export interface Service {
 export interface ServiceOverrides {
   logger?: Logger;
   notifier?: Notifier;
+  /** Platform integrations to run instead of those the configuration enables (tests, demo). */
+  integrations?: (deps: IntegrationDeps) => Integration[];
   now?: () => Date;
   /** Reuse an open database (tests). */
   handle?: DatabaseHandle;
@@ -73,15 +82,19 @@ export async function startService(
   const metrics = createMetrics();
   const now = overrides.now ?? (() => new Date());
 
+  const transit = new SealedBox(fingerprintKey, 'transit');
+  const sink = createDocumentSink(boss, transit, now);
+  const autoRedact = new Set(config.autoRedact);
   const ctx: PipelineContext = {
     db: handle.db,
     boss,
     scanner,
     detectors: new Map(detectors.map((d) => [d.id, d])),
     verification: createVerificationRunner(config.verification),
-    transit: new SealedBox(fingerprintKey, 'transit'),
+    transit,
     vault: config.encryptionKey ? new SealedBox(config.encryptionKey, 'vault') : undefined,
     notifier: overrides.notifier ?? new LogNotifier(logger),
+    autoRedact: (platform) => autoRedact.has('all') || autoRedact.has(platform),
     revocation: {
       dryRun: config.revocation.dryRun,
       modeFor: (finding) => revocationModeFor(config.revocation, finding),
@@ -92,6 +105,27 @@ export async function startService(
     now,
     reverify: config.reverify,
   };
+  const integrationDeps: IntegrationDeps = {
+    db: handle.db,
+    boss,
+    sink,
+    scanner,
+    detectors: ctx.detectors,
+    logger,
+    now,
+    notifier: () => ctx.notifier,
+  };
+  const integrations = (overrides.integrations ?? ((deps) => createIntegrations(config.env, deps)))(integrationDeps);
+  // The first integration that can reach people delivers owner notices (Slack before Teams).
+  const chatNotifier = integrations.find((i) => i.notifier)?.notifier;
+  if (!overrides.notifier && chatNotifier) ctx.notifier = chatNotifier;
+  const byPlatform = new Map(integrations.map((i) => [i.platform, i]));
+  const integrationQueues = Object.assign({}, ...integrations.map((i) => i.queues ?? {})) as Record<
+    string,
+    (data: unknown) => Promise<unknown>
+  >;
+  await ensureQueues(boss, Object.keys(integrationQueues));
+
   if (!ctx.vault)
     logger.info(
       'LEAKWATCH_ENCRYPTION_KEY is not set: secrets are not kept, re-verification of rotated credentials is off',
@@ -108,8 +142,14 @@ export async function startService(
       },
       {
         [QUEUES.hook]: (data) => handleHook(ctx, config.hooks, data as HookJob, 0),
+        [QUEUES.redact]: (data) => handleRedact(ctx, byPlatform, data as RedactJob),
+        ...integrationQueues,
       },
     );
+    for (const integration of integrations) {
+      for (const { queue, cron, data } of integration.schedules ?? []) await boss.schedule(queue, cron, data ?? null);
+      await integration.start?.();
+    }
   }
 
   const app = createApp({
@@ -118,6 +158,7 @@ export async function startService(
     transit: ctx.transit,
     logger,
     metrics: metrics.registry,
+    integrationRoutes: integrations.flatMap((i) => (i.routes ? [i.routes] : [])),
     maxDocumentBytes: config.maxDocumentBytes,
     now,
     ready: async () => {
@@ -141,12 +182,15 @@ export async function startService(
   return {
     ctx,
     handle,
+    sink,
+    integrations,
     app,
     get port() {
       return port;
     },
     async stop() {
       if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+      for (const integration of integrations) await integration.stop?.();
       await boss.stop({ graceful: true, timeout: 20_000, close: true });
       if (!overrides.handle) await handle.close();
     },

@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../src/config.ts';
 import type { DatabaseHandle } from '../src/db/connection.ts';
 import { createScanner } from '../src/detection/scanner.ts';
 import { createLogger } from '../src/logger.ts';
-import { startService, type Service, type ServiceRoles } from '../src/service.ts';
+import { startService, type Service, type ServiceOverrides, type ServiceRoles } from '../src/service.ts';
 
 export const FINGERPRINT_KEY = 'service-test-fingerprint-key-0123456789abcdef';
 export const ENCRYPTION_KEY = 'service-test-encryption-key-0123456789abcdef';
@@ -30,11 +30,12 @@ export async function startTestService(
   handle: DatabaseHandle,
   config: Config,
   roles: ServiceRoles = { http: false, workers: true },
+  overrides: Omit<ServiceOverrides, 'handle' | 'logger'> = {},
 ): Promise<{ service: Service; logs: string[] }> {
   const logs: string[] = [];
   const scanner = createScanner({ detectors, fingerprintKey: FINGERPRINT_KEY });
   const logger = createLogger({ level: config.logLevel, scanner, write: (line) => logs.push(line) });
-  const service = await startService(config, roles, { handle, logger });
+  const service = await startService(config, roles, { ...overrides, handle, logger });
   return { service, logs };
 }
 

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import type { Database, Finding, Identity, Occurrence } from '../db/schema.ts';
+import type { Detector } from './detector.ts';
 import type { TextFormat } from '../detection/normalize.ts';
 import type { Scanner } from '../detection/scanner.ts';
 import type { Logger } from '../logger.ts';
@@ -63,6 +64,8 @@ export interface IntegrationDeps {
   boss: PgBoss;
   sink: DocumentSink;
   scanner: Scanner;
+  /** Loaded detectors by id (issuer, revoker, rotation advice). */
+  detectors: ReadonlyMap<string, Detector>;
   logger: Logger;
   now(): Date;
   /** The process's notifier (Slack DM when Slack is configured), for integrations that tell owners. */

@@ -1,6 +1,6 @@
 import { PgBoss } from 'pg-boss';
 import type { DatabaseHandle } from '../db/connection.ts';
-import { QUEUE_OPTIONS, QUEUES } from './queues.ts';
+import { QUEUE_OPTIONS, QUEUES, RETRYING } from './queues.ts';
 
 export interface JobQueueOptions {
   /** Run pg-boss maintenance and cron schedules in this process (serve/worker), not in one-shot commands. */
@@ -30,4 +30,10 @@ export async function startJobQueue(handle: DatabaseHandle, options: JobQueueOpt
     if (!existing.has(name)) await boss.createQueue(name, queueOptions);
   }
   return boss;
+}
+
+/** Creates queues an integration owns (retrying, dead-lettered) unless they exist. */
+export async function ensureQueues(boss: PgBoss, names: readonly string[]): Promise<void> {
+  const existing = new Set((await boss.getQueues()).map((q) => q.name));
+  for (const name of names) if (!existing.has(name)) await boss.createQueue(name, RETRYING);
 }

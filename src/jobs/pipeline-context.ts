@@ -34,6 +34,8 @@ export interface PipelineContext {
   /** Opt-in long-term vault for re-verification (LEAKWATCH_ENCRYPTION_KEY). */
   vault: SealedBox | undefined;
   notifier: Notifier;
+  /** Whether findings seen on this platform are redacted at the source as soon as they are recorded. */
+  autoRedact(platform: string): boolean;
   revocation: RevocationDecider;
   events: FindingEvents;
   /** Allowlist entries in force, briefly cached so each recorded document does not re-read them. */

@@ -62,7 +62,8 @@ export interface HookJob {
 /** Hook deliveries are retried this many times (with exponential backoff) before they are recorded as failed. */
 export const HOOK_RETRY_LIMIT = 10;
 
-const RETRYING: Omit<Queue, 'name'> = {
+/** Retries with exponential backoff, then the dead-letter queue; also the default for integrations' queues. */
+export const RETRYING: Omit<Queue, 'name'> = {
   retryLimit: 8,
   retryDelay: 2,
   retryBackoff: true,

@@ -1,7 +1,7 @@
 import { recordDocuments, type SealedMatch } from '../findings/record.ts';
 import { ACTIVE_STATUSES, type FindingStatus } from '../findings/lifecycle.ts';
 import type { PipelineContext } from './pipeline-context.ts';
-import { QUEUES, type ScanJob, type VerifyJob } from './queues.ts';
+import { QUEUES, type RedactJob, type ScanJob, type VerifyJob } from './queues.ts';
 
 export interface ScanOutcome {
   matches: number;
@@ -46,10 +46,18 @@ export async function handleScanBatch(ctx: PipelineContext, jobs: readonly ScanJ
   });
 
   const verify: Array<{ data: VerifyJob; singletonKey: string }> = [];
+  const redact = new Map<string, { data: RedactJob; singletonKey: string }>();
   const queued = new Set<string>();
-  for (const result of results) {
+  for (const [i, result] of results.entries()) {
     for (const r of result.recorded) {
       if (!ACTIVE_STATUSES.includes(r.status as FindingStatus)) continue;
+      // Every sighting may be a new place: the redact job skips places already handled.
+      if (ctx.autoRedact(jobs[i]!.ref.platform)) {
+        redact.set(r.findingId, {
+          data: { findingId: r.findingId, requestedBy: 'policy:auto' },
+          singletonKey: r.findingId,
+        });
+      }
       if (r.created) await ctx.events.emit('finding.created', r.finding);
       // A retried scan finds the finding already checked: nothing more to do.
       if (!r.created && !r.reopened && r.finding.liveness !== 'not_attempted') continue;
@@ -68,5 +76,6 @@ export async function handleScanBatch(ctx: PipelineContext, jobs: readonly ScanJ
   }
   // One statement for the batch; the stately verify queue drops a second check of the same finding.
   if (verify.length > 0) await ctx.boss.insert(QUEUES.verify, verify);
+  if (redact.size > 0) await ctx.boss.insert(QUEUES.redact, [...redact.values()]);
   return results.map((r, i) => ({ matches: sightings[i]!.matches.length, findings: r.recorded.length }));
 }
