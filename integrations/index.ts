@@ -1,11 +1,27 @@
 import type { Integration, IntegrationDeps } from '../src/core/integration.ts';
+import { loadSlackConfig } from './slack/slack-config.ts';
+import { createSlackIntegration } from './slack/slack-integration.ts';
+
+/** Validated settings of every platform the environment configures (undefined: not configured). */
+export interface IntegrationsConfig {
+  slack: ReturnType<typeof loadSlackConfig>;
+}
+
+/** Reads each platform's settings; throws (naming the variable) on a bad value, so start-up stops. */
+export function loadIntegrationsConfig(env: NodeJS.ProcessEnv): IntegrationsConfig {
+  return { slack: loadSlackConfig(env) };
+}
 
 /**
- * The platform integrations the environment configures (Slack, Teams, Jira,
- * Confluence), each validating its own settings; none when nothing is set.
+ * The platform integrations the configuration enables (Slack, Teams, Jira,
+ * Confluence); none when nothing is set. Slack comes first: it delivers owner
+ * notices for every platform.
  */
-export function createIntegrations(env: NodeJS.ProcessEnv, deps: IntegrationDeps): Integration[] {
-  void env;
-  void deps;
-  return [];
+export function createIntegrations(config: IntegrationsConfig, deps: IntegrationDeps): Integration[] {
+  const integrations: Integration[] = [];
+  if (config.slack) {
+    const slack = createSlackIntegration(config.slack, deps);
+    integrations.push(Object.assign(slack, { autoRedact: config.slack.autoRedact }));
+  }
+  return integrations;
 }

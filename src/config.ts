@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { loadIntegrationsConfig, type IntegrationsConfig } from '../integrations/index.ts';
 import { LeakwatchError, ErrorCode } from './core/errors.ts';
 import { parseHooksConfig, type HookConfig } from './revocation/hook-config.ts';
 import { parseRevocationPolicy, type RevocationPolicy } from './revocation/revocation-policy.ts';
@@ -98,8 +99,8 @@ export interface Config {
   revocation: RevocationPolicy;
   /** Platforms whose findings are redacted at the source as soon as recorded (`all` for every platform). */
   autoRedact: string[];
-  /** Environment the integrations read their own settings from (each validates its part). */
-  env: NodeJS.ProcessEnv;
+  /** Platform integrations' settings (each validated by its own schema). */
+  integrations: IntegrationsConfig;
 }
 
 function parseBaseUrls(entries: string[]): Record<string, string[]> {
@@ -159,6 +160,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hooks: parseHooksConfig(c.LEAKWATCH_HOOKS),
     revocation: parseRevocationPolicy(c.LEAKWATCH_REVOCATION_POLICY),
     autoRedact: c.LEAKWATCH_AUTO_REDACT,
-    env,
+    integrations: loadIntegrationsConfig(env),
   };
 }

@@ -114,12 +114,16 @@ export async function startService(
     logger,
     now,
     notifier: () => ctx.notifier,
+    revocation: { policy: ctx.revocation, transit, vault: ctx.vault, events: ctx.events },
   };
-  const integrations = (overrides.integrations ?? ((deps) => createIntegrations(config.env, deps)))(integrationDeps);
+  const integrations = (overrides.integrations ?? ((deps) => createIntegrations(config.integrations, deps)))(
+    integrationDeps,
+  );
   // The first integration that can reach people delivers owner notices (Slack before Teams).
   const chatNotifier = integrations.find((i) => i.notifier)?.notifier;
   if (!overrides.notifier && chatNotifier) ctx.notifier = chatNotifier;
   const byPlatform = new Map(integrations.map((i) => [i.platform, i]));
+  for (const i of integrations) if (i.autoRedact) autoRedact.add(i.platform);
   const integrationQueues = Object.assign({}, ...integrations.map((i) => i.queues ?? {})) as Record<
     string,
     (data: unknown) => Promise<unknown>

@@ -5,6 +5,8 @@ import type { Database, Finding, Identity, Occurrence } from '../db/schema.ts';
 import type { Detector } from './detector.ts';
 import type { TextFormat } from '../detection/normalize.ts';
 import type { Scanner } from '../detection/scanner.ts';
+import type { SealedBox } from '../findings/sealed-box.ts';
+import type { FindingEvents, RevocationDecider } from '../jobs/pipeline-context.ts';
 import type { Logger } from '../logger.ts';
 import type { Notifier } from '../notify/notifier.ts';
 import type { DocumentRef } from './document.ts';
@@ -70,6 +72,14 @@ export interface IntegrationDeps {
   now(): Date;
   /** The process's notifier (Slack DM when Slack is configured), for integrations that tell owners. */
   notifier(): Notifier;
+  /** For owner-requested revocation ("Revoke it now"): the policy, and the boxes the secret is kept in. */
+  revocation: {
+    policy: RevocationDecider;
+    transit: SealedBox;
+    /** Undefined without LEAKWATCH_ENCRYPTION_KEY: nothing is kept to revoke with. */
+    vault: SealedBox | undefined;
+    events: FindingEvents;
+  };
 }
 
 /** A background job handler an integration registers (backfill pages, polls, renewals). */
@@ -85,6 +95,8 @@ export interface Integration {
   routes?: Hono;
   /** Delivers owner notices (Slack DM, Teams message). The first configured one is used. */
   notifier?: Notifier;
+  /** Findings seen on this platform are redacted as soon as they are recorded (besides LEAKWATCH_AUTO_REDACT). */
+  autoRedact?: boolean;
   /** Redacts one occurrence on this platform. */
   redact?(request: RedactionRequest): Promise<RedactionOutcome>;
   /** Resolves a platform user to an identity (email, active), e.g. for owner lookup. */

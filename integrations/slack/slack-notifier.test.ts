@@ -1,0 +1,380 @@
+import { WebAPIRateLimitedError } from '@slack/web-api';
+import type { PgBoss } from 'pg-boss';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { detectors } from '../../detectors/index.ts';
+import { useMswServer } from '../../test/msw-server.ts';
+import { createTestDatabase } from '../../test/test-database.ts';
+import type { DatabaseHandle } from '../../src/db/connection.ts';
+import type { Identity, Occurrence } from '../../src/db/schema.ts';
+import { handleNotify } from '../../src/jobs/notify-worker.ts';
+import type { PipelineContext } from '../../src/jobs/pipeline-context.ts';
+import type { OwnerNotice } from '../../src/notify/notifier.ts';
+import type { SlackOutboundDeps } from './outbound-deps.ts';
+import {
+  BOT_TOKEN,
+  FakeSlack,
+  SECURITY_CHANNEL,
+  capturingLogger,
+  leakedSlackToken,
+  pipelineKit,
+  plant,
+  slackRef,
+  type Planted,
+} from './outbound-test-kit.ts';
+import { OWNER_ACTIONS } from './owner-message.ts';
+import { createSlackClient } from './slack-client.ts';
+import { loadSlackConfig } from './slack-config.ts';
+import { createSlackNotifier, LIVE_CRITICAL_ALERT, recipientKey } from './slack-notifier.ts';
+
+const server = useMswServer();
+const kit = pipelineKit();
+const planted: string[] = [];
+const { logger, lines } = capturingLogger();
+let slack: FakeSlack;
+const fakes: FakeSlack[] = [];
+let database: DatabaseHandle & { drop(): Promise<void> };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+}, 120_000);
+afterAll(async () => {
+  await database?.drop();
+});
+beforeEach(() => {
+  slack = new FakeSlack();
+  fakes.push(slack);
+  server.use(...slack.handlers());
+});
+
+function outboundDeps(env: Record<string, string> = {}, policy: 'off' | 'manual' = 'manual'): SlackOutboundDeps {
+  const config = loadSlackConfig({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef',
+    SLACK_SECURITY_CHANNEL: SECURITY_CHANNEL,
+    ...env,
+  })!;
+  return {
+    config,
+    bot: createSlackClient(BOT_TOKEN, config),
+    db: database.db,
+    // The notifier never queues jobs.
+    boss: undefined as unknown as PgBoss,
+    logger,
+    now: () => new Date(),
+    detectors: new Map(detectors.map((d) => [d.id, d])),
+    revocation: {
+      policy: { modeFor: () => policy, dryRun: false },
+      transit: kit.transit,
+      vault: kit.vault,
+    },
+  };
+}
+
+async function noticeFor(p: Planted): Promise<OwnerNotice> {
+  const finding = await database.db
+    .selectFrom('findings')
+    .selectAll()
+    .where('id', '=', p.finding.id)
+    .executeTakeFirstOrThrow();
+  const occurrences: Occurrence[] = await database.db
+    .selectFrom('occurrences')
+    .selectAll()
+    .where('finding_id', '=', finding.id)
+    .execute();
+  const owner: Identity | null = finding.owner_identity_id
+    ? await database.db
+        .selectFrom('identities')
+        .selectAll()
+        .where('id', '=', finding.owner_identity_id)
+        .executeTakeFirstOrThrow()
+    : null;
+  return { finding, occurrences, owner };
+}
+
+async function plantToken(
+  ref = slackRef('C0DEPLOYS', '1764000100.000100', 'U0DANA'),
+): Promise<Planted & { token: string }> {
+  const token = leakedSlackToken();
+  planted.push(token);
+  const p = await plant(database, kit, ref, `prod bot: SLACK_BOT_TOKEN=${token} (temporary)`);
+  return { ...p, token };
+}
+
+function blocksOf(call: { params: Record<string, string> }): Array<Record<string, unknown>> {
+  return JSON.parse(call.params.blocks ?? '[]') as Array<Record<string, unknown>>;
+}
+
+describe('Slack owner notifier', () => {
+  it('DMs a Slack author the redacted secret, where it is, what to do and the three buttons', async () => {
+    slack.addUser({ id: 'U0DANA', email: 'dana@acme.test', name: 'Dana' });
+    const p = await plantToken();
+    const notifier = createSlackNotifier(outboundDeps());
+    const notice = await noticeFor(p);
+
+    expect(notifier.recipientFor(notice)).toBe('slack:U0DANA');
+    const delivery = await notifier.notifyOwner(notice);
+
+    expect(delivery).toMatchObject({ delivered: true, recipient: 'slack:U0DANA' });
+    expect(slack.calls.map((c) => c.method)).toEqual(['users.info', 'conversations.open', 'chat.postMessage']);
+    expect(slack.calls.every((c) => c.token === BOT_TOKEN)).toBe(true);
+    const post = slack.callsTo('chat.postMessage')[0]!;
+    expect(post.params.channel).toBe('D0DANA');
+    expect(delivery.externalId).toBe(`D0DANA/${slack.messages[0]!.ts}`);
+
+    const text = JSON.stringify(blocksOf(post));
+    expect(text).toContain(p.finding.redacted);
+    expect(text).toContain('https://acme.slack.com/archives/C0DEPLOYS/p1764000100000100');
+    expect(text).toContain('<#C0DEPLOYS>');
+    expect(text).toContain('https://api.slack.com/apps'); // Slack's rotation guide
+    const actions = blocksOf(post).find((b) => b.type === 'actions') as { elements: Array<Record<string, unknown>> };
+    expect(actions.elements.map((e) => [e.action_id, e.value])).toEqual([
+      [OWNER_ACTIONS.rotated, p.finding.id],
+      [OWNER_ACTIONS.revoke, p.finding.id],
+      [OWNER_ACTIONS.notSecret, p.finding.id],
+    ]);
+    expect(text).not.toContain(p.token);
+  });
+
+  it('offers no "Revoke it now" when the revocation policy is off for the finding', async () => {
+    slack.addUser({ id: 'U0DANA', email: 'dana@acme.test' });
+    const p = await plantToken(slackRef('C0DEPLOYS', '1764000101.000100', 'U0DANA'));
+    await createSlackNotifier(outboundDeps({}, 'off')).notifyOwner(await noticeFor(p));
+    const actions = blocksOf(slack.callsTo('chat.postMessage')[0]!).find((b) => b.type === 'actions') as {
+      elements: Array<{ action_id: string }>;
+    };
+    expect(actions.elements.map((e) => e.action_id)).toEqual([OWNER_ACTIONS.rotated, OWNER_ACTIONS.notSecret]);
+  });
+
+  it('finds a Jira author by email, remembers their Slack id, and keeps the recipient key stable', async () => {
+    slack.addUser({ id: 'U0JIRA', email: 'Jo@Acme.test' });
+    const token = leakedSlackToken();
+    planted.push(token);
+    const p = await plant(
+      database,
+      kit,
+      {
+        platform: 'jira',
+        workspace: 'acme.atlassian.net',
+        container: 'OPS',
+        item: 'OPS-7#comment-1',
+        url: 'https://acme.atlassian.net/browse/OPS-7?focusedCommentId=1',
+        author: { id: 'acc-jo', email: 'jo@acme.test', name: 'Jo' },
+      },
+      `token ${token}`,
+      { format: 'plain' },
+    );
+    const notifier = createSlackNotifier(outboundDeps());
+    const before = await noticeFor(p);
+    const key = notifier.recipientFor(before);
+    expect(key).toBe('slack:jira:acc-jo');
+
+    const delivery = await notifier.notifyOwner(before);
+    expect(delivery).toMatchObject({ delivered: true, recipient: key });
+    expect(slack.callsTo('users.lookupByEmail')[0]!.params.email).toBe('jo@acme.test');
+    expect(slack.callsTo('chat.postMessage')[0]!.params.channel).toBe('D0JIRA');
+
+    const after = await noticeFor(p);
+    expect(after.owner?.slack_user_id).toBe('U0JIRA');
+    // A retry after the mapping was stored must not become a different recipient (= a second DM).
+    expect(notifier.recipientFor(after)).toBe(key);
+    await notifier.notifyOwner(after);
+    expect(slack.callsTo('users.lookupByEmail')).toHaveLength(1);
+    expect(slack.callsTo('users.info')).toHaveLength(1);
+  });
+
+  it('sends a finding whose author has no email to the security channel, saying why', async () => {
+    const token = leakedSlackToken();
+    planted.push(token);
+    const p = await plant(
+      database,
+      kit,
+      { platform: 'confluence', workspace: 'acme', container: 'ENG', item: 'page-9', author: { id: 'acc-noemail' } },
+      `export SLACK_TOKEN=${token}`,
+      { format: 'plain' },
+    );
+    const delivery = await createSlackNotifier(outboundDeps()).notifyOwner(await noticeFor(p));
+    expect(delivery).toMatchObject({ delivered: true, recipient: 'slack:confluence:acc-noemail' });
+    expect(slack.callsTo('users.lookupByEmail')).toHaveLength(0);
+    const post = slack.callsTo('chat.postMessage')[0]!;
+    expect(post.params.channel).toBe(SECURITY_CHANNEL);
+    expect(JSON.stringify(blocksOf(post))).toContain('no email address');
+  });
+
+  it('sends to the security channel when nobody in Slack has the author\u2019s email (users_not_found)', async () => {
+    const token = leakedSlackToken();
+    planted.push(token);
+    const p = await plant(
+      database,
+      kit,
+      {
+        platform: 'jira',
+        workspace: 'acme',
+        container: 'OPS',
+        item: 'OPS-8',
+        author: { id: 'acc-gone', email: 'gone@acme.test' },
+      },
+      `token ${token}`,
+      { format: 'plain' },
+    );
+    const delivery = await createSlackNotifier(outboundDeps()).notifyOwner(await noticeFor(p));
+    expect(delivery.delivered).toBe(true);
+    expect(slack.callsTo('users.lookupByEmail')).toHaveLength(1);
+    const post = slack.callsTo('chat.postMessage')[0]!;
+    expect(post.params.channel).toBe(SECURITY_CHANNEL);
+    expect(JSON.stringify(blocksOf(post))).toContain('no Slack account with their email');
+  });
+
+  it('sends a deactivated author\u2019s token straight to the security channel', async () => {
+    slack.addUser({ id: 'U0LEFT', email: 'left@acme.test', deleted: true });
+    const p = await plantToken(slackRef('C0DEPLOYS', '1764000102.000100', 'U0LEFT'));
+    const delivery = await createSlackNotifier(outboundDeps()).notifyOwner(await noticeFor(p));
+    expect(delivery).toMatchObject({ delivered: true, recipient: 'slack:U0LEFT' });
+    expect(slack.callsTo('conversations.open')).toHaveLength(0);
+    const post = slack.callsTo('chat.postMessage')[0]!;
+    expect(post.params.channel).toBe(SECURITY_CHANNEL);
+    const text = JSON.stringify(blocksOf(post));
+    expect(text).toContain('deactivated');
+    expect(text).toContain('<@U0LEFT>');
+  });
+
+  it('reports an undeliverable notice when there is no owner and no security channel', async () => {
+    const token = leakedSlackToken();
+    planted.push(token);
+    const p = await plant(
+      database,
+      kit,
+      { platform: 'wiki', workspace: 'acme', container: 'HR', item: 'p-1' },
+      `key ${token}`,
+      { format: 'plain' },
+    );
+    const deps = outboundDeps();
+    deps.config = { ...deps.config, securityChannel: undefined };
+    const notice = await noticeFor(p);
+    const notifier = createSlackNotifier(deps);
+    expect(notifier.recipientFor(notice)).toBe('slack:security');
+    const delivery = await notifier.notifyOwner(notice);
+    expect(delivery.delivered).toBe(false);
+    expect(delivery.reason).toContain('SLACK_SECURITY_CHANNEL');
+    expect(slack.calls).toHaveLength(0);
+  });
+
+  it('alerts the security channel once, at once, for a live critical finding', async () => {
+    slack.addUser({ id: 'U0DANA', email: 'dana@acme.test' });
+    const p = await plantToken(slackRef('C0DEPLOYS', '1764000103.000100', 'U0DANA'));
+    await database.db
+      .updateTable('findings')
+      .set({
+        liveness: 'live',
+        severity: 'critical',
+        verification_facts: JSON.stringify({
+          account: 'deploy-bot@acme',
+          scopes: ['chat:write', 'admin'],
+          privileged: true,
+        }),
+      })
+      .where('id', '=', p.finding.id)
+      .execute();
+    const notifier = createSlackNotifier(outboundDeps());
+    await notifier.notifyOwner(await noticeFor(p));
+    const posts = slack.callsTo('chat.postMessage');
+    expect(posts.map((c) => c.params.channel)).toEqual(['D0DANA', SECURITY_CHANNEL]);
+    const dm = JSON.stringify(blocksOf(posts[0]!));
+    expect(dm).toContain('deploy-bot@acme');
+    expect(dm).toContain('`admin`');
+    expect(JSON.stringify(blocksOf(posts[1]!))).toContain('Live critical credential');
+    const alert = await database.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('finding_id', '=', p.finding.id)
+      .where('kind', '=', LIVE_CRITICAL_ALERT)
+      .executeTakeFirstOrThrow();
+    expect(alert).toMatchObject({ recipient: 'slack:security', status: 'sent' });
+
+    await notifier.notifyOwner(await noticeFor(p));
+    expect(slack.callsTo('chat.postMessage').map((c) => c.params.channel)).toEqual([
+      'D0DANA',
+      SECURITY_CHANNEL,
+      'D0DANA',
+    ]);
+  });
+
+  it('throws on a 429 (with Slack\u2019s Retry-After) so the job is retried, instead of rerouting the notice', async () => {
+    slack.addUser({ id: 'U0DANA', email: 'dana@acme.test' });
+    slack.failNext('chat.postMessage', { rateLimitedFor: 42 });
+    const p = await plantToken(slackRef('C0DEPLOYS', '1764000104.000100', 'U0DANA'));
+    const error = await createSlackNotifier(outboundDeps())
+      .notifyOwner(await noticeFor(p))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WebAPIRateLimitedError);
+    expect((error as WebAPIRateLimitedError).retryAfter).toBe(42);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('falls back to the security channel when Slack refuses the DM (cannot_dm_bot)', async () => {
+    slack.addUser({ id: 'U0BOTAUTHOR', is_bot: false });
+    slack.failNext('conversations.open', { error: 'cannot_dm_bot' });
+    const p = await plantToken(slackRef('C0DEPLOYS', '1764000105.000100', 'U0BOTAUTHOR'));
+    const delivery = await createSlackNotifier(outboundDeps()).notifyOwner(await noticeFor(p));
+    expect(delivery.delivered).toBe(true);
+    expect(slack.callsTo('chat.postMessage')[0]!.params.channel).toBe(SECURITY_CHANNEL);
+    expect(JSON.stringify(blocksOf(slack.callsTo('chat.postMessage')[0]!))).toContain('cannot_dm_bot');
+  });
+
+  it('sends exactly one DM through the notify worker, even when the job runs twice', async () => {
+    slack.addUser({ id: 'U0DANA', email: 'dana@acme.test' });
+    const p = await plantToken(slackRef('C0DEPLOYS', '1764000106.000100', 'U0DANA'));
+    const notifier = createSlackNotifier(outboundDeps());
+    // The notify worker only uses the database, the notifier and the clock.
+    const ctx = { db: database.db, notifier, now: () => new Date(), logger } as unknown as PipelineContext;
+    expect(await handleNotify(ctx, { findingId: p.finding.id })).toBe('sent');
+    expect(await handleNotify(ctx, { findingId: p.finding.id })).toBe('already');
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    const row = await database.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('finding_id', '=', p.finding.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      recipient: 'slack:U0DANA',
+      status: 'sent',
+      external_id: `D0DANA/${slack.messages[0]!.ts}`,
+    });
+    const finding = await database.db
+      .selectFrom('findings')
+      .select('status')
+      .where('id', '=', p.finding.id)
+      .executeTakeFirstOrThrow();
+    expect(finding.status).toBe('notified');
+  });
+
+  it('derives recipient keys from the owner identity only', () => {
+    const identity = (over: Partial<Identity>): Identity => ({
+      id: 'id-1',
+      platform: 'slack',
+      platform_user_id: 'U1',
+      email: null,
+      display_name: null,
+      slack_user_id: null,
+      active: true,
+      created_at: new Date(),
+      updated_at: new Date(),
+      ...over,
+    });
+    expect(recipientKey(null)).toBe('slack:security');
+    expect(recipientKey(identity({ slack_user_id: 'U1' }))).toBe('slack:U1');
+    expect(recipientKey(identity({ platform: 'teams', platform_user_id: 'aad-1' }))).toBe('slack:teams:aad-1');
+    expect(
+      recipientKey(identity({ platform: 'teams', platform_user_id: 'aad-1', slack_user_id: 'U9', active: false })),
+    ).toBe('slack:teams:aad-1');
+  });
+
+  afterAll(() => {
+    // Invariant 1: no planted secret in any request to Slack or any log line.
+    const sent = fakes.map((f) => f.allRequestText()).join('\n');
+    expect(sent.length).toBeGreaterThan(0);
+    for (const token of planted) {
+      expect(sent).not.toContain(token);
+      expect(lines.join('\n')).not.toContain(token);
+    }
+  });
+});
