@@ -128,7 +128,11 @@ export async function startService(
     string,
     (data: unknown) => Promise<unknown>
   >;
-  await ensureQueues(boss, Object.keys(integrationQueues));
+  await ensureQueues(
+    boss,
+    Object.keys(integrationQueues),
+    Object.assign({}, ...integrations.map((i) => i.queueOptions ?? {})),
+  );
 
   if (!ctx.vault)
     logger.info(

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
-import type { PgBoss } from 'pg-boss';
+import type { PgBoss, Queue } from 'pg-boss';
 import type { Database, Finding, Identity, Occurrence } from '../db/schema.ts';
 import type { Detector } from './detector.ts';
 import type { TextFormat } from '../detection/normalize.ts';
@@ -73,7 +73,7 @@ export interface IntegrationDeps {
   /** The process's notifier (Slack DM when Slack is configured), for integrations that tell owners. */
   notifier(): Notifier;
   /** For owner-requested revocation ("Revoke it now"): the policy, and the boxes the secret is kept in. */
-  revocation: {
+  revocation?: {
     policy: RevocationDecider;
     transit: SealedBox;
     /** Undefined without LEAKWATCH_ENCRYPTION_KEY: nothing is kept to revoke with. */
@@ -105,6 +105,8 @@ export interface Integration {
   ): Promise<Partial<Pick<Identity, 'email' | 'display_name' | 'slack_user_id' | 'active'>> | null>;
   /** Queues this integration owns (created at start, retried with backoff, dead-lettered) and their handlers. */
   queues?: Record<string, JobHandler>;
+  /** pg-boss options for some of those queues (default: retrying with backoff, then dead-lettered). */
+  queueOptions?: Record<string, Omit<Queue, 'name'>>;
   /** Cron schedules (pg-boss) on its own queues, e.g. `{ queue: 'jira-poll', cron: '* * * * *' }`. */
   schedules?: Array<{ queue: string; cron: string; data?: object }>;
   /** Called once workers run (e.g. Socket Mode connect, subscription renewal). */

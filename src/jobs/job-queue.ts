@@ -1,4 +1,4 @@
-import { PgBoss } from 'pg-boss';
+import { PgBoss, type Queue } from 'pg-boss';
 import type { DatabaseHandle } from '../db/connection.ts';
 import { QUEUE_OPTIONS, QUEUES, RETRYING } from './queues.ts';
 
@@ -33,7 +33,11 @@ export async function startJobQueue(handle: DatabaseHandle, options: JobQueueOpt
 }
 
 /** Creates queues an integration owns (retrying, dead-lettered) unless they exist. */
-export async function ensureQueues(boss: PgBoss, names: readonly string[]): Promise<void> {
+export async function ensureQueues(
+  boss: PgBoss,
+  names: readonly string[],
+  options: Record<string, Omit<Queue, 'name'>> = {},
+): Promise<void> {
   const existing = new Set((await boss.getQueues()).map((q) => q.name));
-  for (const name of names) if (!existing.has(name)) await boss.createQueue(name, RETRYING);
+  for (const name of names) if (!existing.has(name)) await boss.createQueue(name, options[name] ?? RETRYING);
 }
