@@ -1,6 +1,8 @@
-import type { Integration, IntegrationDeps } from '../src/core/integration.ts';
+import type { BackfillRequest, Integration, IntegrationDeps } from '../src/core/integration.ts';
+import { startConfluenceBackfill } from './confluence/backfill.ts';
 import { loadConfluenceConfig } from './confluence/confluence-config.ts';
 import { createConfluenceIntegration } from './confluence/confluence-integration.ts';
+import { startSlackBackfill } from './slack/backfill.ts';
 import { loadSlackConfig } from './slack/slack-config.ts';
 import { createSlackIntegration } from './slack/slack-integration.ts';
 
@@ -24,8 +26,32 @@ export function createIntegrations(config: IntegrationsConfig, deps: Integration
   const integrations: Integration[] = [];
   if (config.slack) {
     const slack = createSlackIntegration(config.slack, deps);
-    integrations.push(Object.assign(slack, { autoRedact: config.slack.autoRedact }));
+    integrations.push(
+      Object.assign(slack, {
+        autoRedact: config.slack.autoRedact,
+        async startBackfill(request: BackfillRequest) {
+          const { run, resumed } = await startSlackBackfill(slack.backfill, {
+            ...(request.containers?.length ? { channels: request.containers } : {}),
+            ...(request.since ? { since: request.since.toISOString() } : {}),
+          });
+          return { runId: run.id, resumed };
+        },
+      }),
+    );
   }
-  if (config.confluence) integrations.push(createConfluenceIntegration(config.confluence, deps));
+  if (config.confluence) {
+    const site = config.confluence;
+    integrations.push(
+      Object.assign(createConfluenceIntegration(site, deps), {
+        async startBackfill(request: BackfillRequest) {
+          const { runId } = await startConfluenceBackfill(deps, site, {
+            ...(request.containers?.length ? { spaces: request.containers } : {}),
+            ...(request.since ? { since: request.since } : {}),
+          });
+          return { runId, resumed: false };
+        },
+      }),
+    );
+  }
   return integrations;
 }

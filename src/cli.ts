@@ -12,6 +12,8 @@ Commands:
   worker             run pipeline workers only (scale-out)
   migrate            apply database migrations
   keys create        create an API key (printed once)
+  backfill PLATFORM  read a platform's history (slack, confluence, jira, teams)
+  digest             post the security digest now
   detectors          list the built-in detectors
   help               show this help
 
@@ -27,6 +29,8 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CommandIo) => numbe
     (await import('./cli/serve-command.ts')).runService({ http: false, workers: true }, argv, io),
   migrate: async (argv, io) => (await import('./cli/migrate-command.ts')).runMigrate(argv, io),
   keys: async (argv, io) => (await import('./cli/keys-command.ts')).runKeys(argv, io),
+  backfill: async (argv, io) => (await import('./cli/backfill-command.ts')).runBackfill(argv, io),
+  digest: async (argv, io) => (await import('./cli/digest-command.ts')).runDigest(argv, io),
 };
 
 function packageVersion(): string {

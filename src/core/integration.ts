@@ -60,6 +60,12 @@ export interface RedactionOutcome {
   detail?: string;
 }
 
+export interface BackfillRequest {
+  containers?: string[];
+  /** Only what was written or changed from then on. */
+  since?: Date;
+}
+
 /** Everything an integration may use; built once per process by the service. */
 export interface IntegrationDeps {
   db: Kysely<Database>;
@@ -109,6 +115,13 @@ export interface Integration {
   queueOptions?: Record<string, Omit<Queue, 'name'>>;
   /** Cron schedules (pg-boss) on its own queues, e.g. `{ queue: 'jira-poll', cron: '* * * * *' }`. */
   schedules?: Array<{ queue: string; cron: string; data?: object }>;
+  /**
+   * Starts (or resumes) a backfill of the platform's history as resumable jobs, recorded in
+   * `backfill_runs`. `containers`: channels, projects or spaces (all readable ones when empty).
+   */
+  startBackfill?(options: BackfillRequest): Promise<{ runId: string; resumed: boolean }>;
+  /** Posts the security digest now (`leakwatch digest`). */
+  sendDigest?(options: { period?: 'daily' | 'weekly'; requestedBy?: string }): Promise<{ posted: boolean }>;
   /** Called once workers run (e.g. Socket Mode connect, subscription renewal). */
   start?(): Promise<void>;
   stop?(): Promise<void>;
