@@ -60,7 +60,7 @@ export async function runBackfill(argv: readonly string[], io: CommandIo): Promi
   }
 
   const config = loadConfig(io.env);
-  if (!(config.integrations as Record<string, unknown>)[platform]) {
+  if (!(config.integrations as unknown as Record<string, unknown>)[platform]) {
     throw new LeakwatchError(
       ErrorCode.InputInvalid,
       `${platform} is not configured (see README: the ${platform.toUpperCase()}_… variables)`,
