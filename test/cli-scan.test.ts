@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.ts';
 import type { CommandIo } from '../src/cli/command-io.ts';
+import { writeZip } from '../integrations/slack/test-zip.ts';
 
 const TOKEN = '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';
 
@@ -138,5 +139,54 @@ describe('leakwatch detectors', () => {
     const { code, err } = await run(['frobnicate']);
     expect(code).toBe(2);
     expect(err.join('\n')).toContain('unknown command');
+  });
+  it('reads a Slack export zip message by message and names channel, timestamp and permalink', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lw-export-'));
+    const zip = writeZip(join(root, 'acme-export.zip'), [
+      { name: 'channels.json', data: JSON.stringify([{ id: 'C0DEPLOY01', name: 'deploys' }]) },
+      { name: 'users.json', data: JSON.stringify([{ id: 'U0ALICE001', name: 'alice', team_id: 'T0ACME0001' }]) },
+      {
+        name: 'deploys/2026-11-20.json',
+        data: JSON.stringify([
+          { type: 'message', user: 'U0ALICE001', ts: '1763640000.000200', text: 'all green' },
+          { type: 'message', user: 'U0ALICE001', ts: '1763640060.000300', text: `publish with\nNPM_TOKEN=${TOKEN}` },
+        ]),
+        method: 'deflate',
+      },
+    ]);
+    const { code, out } = await run([
+      'scan',
+      zip,
+      '--format',
+      'json',
+      '--slack-workspace-url',
+      'https://acme.slack.com/',
+    ]);
+    expect(code).toBe(1);
+    expect(out).toHaveLength(1);
+    const finding = JSON.parse(out[0]!);
+    expect(finding).toMatchObject({
+      detector: 'npm-access-token',
+      file: `${zip}#deploys/1763640060.000300`,
+      line: 2,
+      column: 11,
+      slack: {
+        channel: 'deploys',
+        channelId: 'C0DEPLOY01',
+        ts: '1763640060.000300',
+        time: '2025-11-20T12:01:00.000Z',
+        permalink: 'https://acme.slack.com/archives/C0DEPLOY01/p1763640060000300',
+        author: 'U0ALICE001',
+      },
+    });
+    expect(out[0]).not.toContain(TOKEN);
+  });
+
+  it('reports a zip that is not a Slack export as unreadable and exits 2 when nothing else was scanned', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'lw-export-'));
+    const zip = writeZip(join(root, 'other.zip'), [{ name: 'notes/readme.md', data: 'hello' }]);
+    const { code, err } = await run(['scan', zip]);
+    expect(code).toBe(2);
+    expect(err.join('\n')).toMatch(/other\.zip/);
   });
 });

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { detectors as builtInDetectors } from '../../detectors/index.ts';
+import { isSlackExport, readSlackExport } from '../../integrations/slack/export-zip.ts';
 import { ErrorCode, LeakwatchError } from '../core/errors.ts';
+import type { Match } from '../core/match.ts';
 import { loadConfig } from '../config.ts';
 import { loadFingerprintKey } from '../detection/fingerprint.ts';
 import { createScanner } from '../detection/scanner.ts';
@@ -15,6 +17,8 @@ import type { CommandIo } from './command-io.ts';
 export const SCAN_USAGE = `Usage: leakwatch scan [PATH…|-] [options]
 
 Scans files, directories (recursively) or standard input (\`-\`, or no PATH) for leaked credentials.
+A Slack export (.zip with channels/*/YYYY-MM-DD.json) is read message by message; findings name
+the channel, the message timestamp and its permalink.
 
 Options:
   --format text|json|sarif    output format (default text; json = JSON Lines, one finding per line)
@@ -22,13 +26,14 @@ Options:
   --exclude-detectors ID,ID   do not run these detectors
   --rules FILE                add custom rules (gitleaks .toml, or leakwatch .json/.yaml); repeatable
   --show-secrets              print raw secrets (never do this in shared logs)
+  --slack-workspace-url URL   workspace address for permalinks when scanning a Slack export .zip
   -h, --help                  show this help
 
 Exit status: 0 no findings, 1 findings, 2 invalid flags or nothing could be scanned.`;
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
 
-export function runScan(argv: readonly string[], io: CommandIo): number {
+export async function runScan(argv: readonly string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -38,6 +43,7 @@ export function runScan(argv: readonly string[], io: CommandIo): number {
       'exclude-detectors': { type: 'string' },
       rules: { type: 'string', multiple: true },
       'show-secrets': { type: 'boolean', default: false },
+      'slack-workspace-url': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -62,35 +68,64 @@ export function runScan(argv: readonly string[], io: CommandIo): number {
     windowChars: config.maxWindowChars,
   });
   const report = { showSecrets: values['show-secrets'] };
+  const workspaceUrl = values['slack-workspace-url'];
+  if (workspaceUrl !== undefined && !/^https:\/\/[^/\s]+/.test(workspaceUrl)) {
+    throw new LeakwatchError(ErrorCode.InputInvalid, `--slack-workspace-url must be https://<workspace>.slack.com/`);
+  }
   const paths = positionals.length > 0 ? positionals : ['-'];
+  const exports = new Set<string>();
+  for (const path of paths) if (/\.zip$/i.test(path) && (await isSlackExport(path))) exports.add(path);
 
   const collected: FileFinding[] = [];
   let scanned = 0;
   let found = 0;
-  for (const input of readInputs(paths, () => io.readStdin())) {
-    if (!('text' in input)) {
-      io.stderr(`leakwatch: ${input.name}: ${input.message}`);
-      continue;
-    }
-    scanned++;
-    const matches = scanner.scan(input.text);
-    if (matches.length === 0) continue;
-    const lines = new LineIndex(input.text);
+  const emit = (text: string, matches: readonly Match[], file: string, slack?: FileFinding['slack']) => {
+    if (matches.length === 0) return;
+    const lines = new LineIndex(text);
     for (const match of matches) {
       const start = lines.position(match.start);
       const end = lines.position(match.end);
       const finding: FileFinding = {
-        file: input.name,
+        file,
         line: start.line,
         column: start.column,
         endLine: end.line,
         endColumn: end.column,
         match,
+        ...(slack ? { slack } : {}),
       };
       found++;
       if (format === 'sarif') collected.push(finding);
       else io.stdout(format === 'json' ? toJsonLine(finding, report) : toTextLine(finding, report));
     }
+  };
+  for (const path of paths) {
+    if (!exports.has(path)) continue;
+    try {
+      for await (const doc of readSlackExport(path, workspaceUrl ? { workspaceUrl } : {})) {
+        scanned++;
+        emit(doc.text, scanner.scan(doc.text, { format: 'slack' }), `${path}#${doc.channelName}/${doc.ts}`, {
+          channel: doc.channelName,
+          channelId: doc.ref.container,
+          ts: doc.ts,
+          time: new Date(Number(doc.ts) * 1000).toISOString(),
+          ...(doc.permalink ? { permalink: doc.permalink } : {}),
+          ...(doc.ref.author?.id ? { author: doc.ref.author.id } : {}),
+        });
+      }
+    } catch (error) {
+      if (!(error instanceof LeakwatchError)) throw error;
+      io.stderr(`leakwatch: ${path}: ${error.message}`);
+    }
+  }
+  const plain = paths.filter((p) => !exports.has(p));
+  for (const input of plain.length > 0 ? readInputs(plain, () => io.readStdin()) : []) {
+    if (!('text' in input)) {
+      io.stderr(`leakwatch: ${input.name}: ${input.message}`);
+      continue;
+    }
+    scanned++;
+    emit(input.text, scanner.scan(input.text), input.name);
   }
   if (format === 'sarif') io.stdout(toSarif(collected, selected, io.version));
   if (scanned === 0) {

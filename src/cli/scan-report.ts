@@ -10,6 +10,8 @@ export interface FileFinding {
   endLine: number;
   endColumn: number;
   match: Match;
+  /** Where in a Slack export the message was (line and column are within the message text). */
+  slack?: { channel: string; channelId: string; ts: string; time?: string; permalink?: string; author?: string };
 }
 
 export interface ReportOptions {
@@ -34,6 +36,7 @@ export function toJsonLine(f: FileFinding, options: ReportOptions): string {
     redacted: m.redacted,
     fingerprint: m.fingerprint,
     parts: m.parts.map((p) => ({ name: p.name, start: p.start, end: p.end, redacted: p.secret.redacted })),
+    ...(f.slack ? { slack: f.slack } : {}),
     ...(options.showSecrets ? { secret: m.secret.reveal(), partSecrets: m.parts.map((p) => p.secret.reveal()) } : {}),
   });
 }
