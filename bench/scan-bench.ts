@@ -11,6 +11,7 @@
  * Flags: --seed <n>  --bytes <n>  --messages <n>  --runs <n>  --budget <seconds>
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -74,9 +75,15 @@ interface Measurement {
   docs: number;
   bytes: number;
   prefix: boolean;
+  /** Median wall time of a run. */
   seconds: number;
+  /** Median CPU time (user + system) of a run: less disturbed than wall time when the machine is shared. */
+  cpuSeconds: number;
+  runSeconds: number[];
   mbPerSecond: number;
   docsPerSecond: number;
+  mbPerCpuSecond: number;
+  docsPerCpuSecond: number;
   planted: number;
   found: number;
   recall: number;
@@ -146,45 +153,82 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function leakwatchRun(corpus: Corpus): { seconds: number; findings: Finding[] } {
+interface Timing {
+  seconds: number;
+  cpuSeconds: number;
+  /** Wall time of every timed run (the spread shows how steady the machine was). */
+  runSeconds?: number[];
+}
+
+/** Wall and CPU time of one call. */
+async function timed<T>(run: () => T | Promise<T>): Promise<Timing & { result: T }> {
+  const cpuStart = process.cpuUsage();
+  const started = performance.now();
+  const result = await run();
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  return { result, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+function medianTiming(timings: Timing[]): Timing {
+  return {
+    seconds: median(timings.map((t) => t.seconds)),
+    cpuSeconds: median(timings.map((t) => t.cpuSeconds)),
+    runSeconds: timings.map((t) => Math.round(t.seconds * 1000) / 1000),
+  };
+}
+
+async function leakwatchRun(corpus: Corpus): Promise<Timing & { findings: Finding[] }> {
   const scan = leakwatchScanner();
   const once = (): Finding[] => corpus.docs.flatMap((text, doc) => scan(text, doc));
   once(); // warm-up: JIT, regex compilation, prefilter tables
-  const times: number[] = [];
+  const timings: Timing[] = [];
   let findings: Finding[] = [];
   for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    findings = once();
-    times.push((performance.now() - started) / 1000);
+    const run = await timed(once);
+    findings = run.result;
+    timings.push(run);
   }
-  return { seconds: median(times), findings };
+  return { ...medianTiming(timings), findings };
 }
 
 interface WorkProfile {
   shape: Shape;
   keywordHits: number;
-  /** Characters each detector's pattern ran over, as a multiple of the corpus length; top 10. */
-  patternWork: { detector: string; chars: number; ofText: number }[];
+  /** Times each detector's pattern was tried at a keyword hit; top 10. */
+  attempts: { detector: string; attempts: number }[];
+  totalAttempts: number;
+  /** Characters of regions each detector's pattern searched, as a share of the corpus length; top 10. */
+  searched: { detector: string; chars: number; ofText: number }[];
 }
 
 /**
  * Where leakwatch's time goes, from the scanner's own counters (a separate,
- * untimed pass): detectors whose keywords are common words run their pattern
- * over much of the text.
+ * untimed pass): keywords that are common words mean many pattern tries, and
+ * a pattern that cannot be anchored at its keyword searches regions around it.
  */
 function leakwatchWork(corpus: Corpus): WorkProfile {
   const scanner = createScanner({ detectors, fingerprintKey: FINGERPRINT_KEY });
-  const stats: ScanStats = { keywordHits: 0, regionChars: new Map() };
+  const stats: ScanStats = { keywordHits: 0, regionChars: new Map(), attempts: new Map(), searchedChars: new Map() };
   let length = 0;
   for (const text of corpus.docs) {
     scanner.scan(text, { stats });
     length += text.length;
   }
-  const patternWork = [...stats.regionChars.entries()]
+  const attempts = [...stats.attempts!.entries()]
+    .map(([detector, n]) => ({ detector, attempts: n }))
+    .sort((a, b) => b.attempts - a.attempts);
+  const searched = [...stats.searchedChars!.entries()]
     .map(([detector, chars]) => ({ detector, chars, ofText: chars / length }))
     .sort((a, b) => b.chars - a.chars)
     .slice(0, 10);
-  return { shape: corpus.shape, keywordHits: stats.keywordHits, patternWork };
+  return {
+    shape: corpus.shape,
+    keywordHits: stats.keywordHits,
+    attempts: attempts.slice(0, 10),
+    totalAttempts: attempts.reduce((n, a) => n + a.attempts, 0),
+    searched,
+  };
 }
 
 async function secretlintOnce(docs: readonly string[]): Promise<Finding[]> {
@@ -201,22 +245,20 @@ const SECRETLINT_PREFIX = { bytes: 2 * MB, messages: 10_000 };
  * prefix (rates are size-normalised, so they still compare). The warm-up
  * doubles as the probe that decides. Repeated like leakwatch while runs stay cheap.
  */
-async function secretlintRun(corpus: Corpus): Promise<{ seconds: number; findings: Finding[]; corpus: Corpus }> {
+async function secretlintRun(corpus: Corpus): Promise<Timing & { findings: Finding[]; corpus: Corpus }> {
   const probe = prefixOf(corpus, 0.05);
-  const started = performance.now();
-  await secretlintOnce(probe.docs);
-  const projected = ((performance.now() - started) / 1000) * (corpus.bytes / Math.max(1, probe.bytes));
+  const warmUp = await timed(() => secretlintOnce(probe.docs));
+  const projected = warmUp.seconds * (corpus.bytes / Math.max(1, probe.bytes));
   const prefixFraction =
     corpus.docs.length === 1 ? SECRETLINT_PREFIX.bytes / corpus.bytes : SECRETLINT_PREFIX.messages / corpus.docs.length;
   const measured = projected <= budgetSeconds ? corpus : prefixOf(corpus, prefixFraction);
-  const times: number[] = [];
+  const timings: Timing[] = [];
   for (;;) {
-    const t0 = performance.now();
-    const findings = await secretlintOnce(measured.docs);
-    times.push((performance.now() - t0) / 1000);
-    const spent = times.reduce((a, b) => a + b, 0);
-    if (times.length >= runs || spent * 2 >= budgetSeconds)
-      return { seconds: median(times), findings, corpus: measured };
+    const run = await timed(() => secretlintOnce(measured.docs));
+    timings.push(run);
+    const spent = timings.reduce((a, t) => a + t.seconds, 0);
+    if (timings.length >= runs || spent * 2 >= budgetSeconds)
+      return { ...medianTiming(timings), findings: run.result, corpus: measured };
   }
 }
 
@@ -257,13 +299,7 @@ function contextOf(text: string, span: Span, redacted: string): string {
   return `…${before}[${redacted}]${after}…`.replace(/\s+/g, ' ');
 }
 
-function score(
-  tool: Tool,
-  corpus: Corpus,
-  findings: readonly Finding[],
-  seconds: number,
-  prefix: boolean,
-): Measurement {
+function score(tool: Tool, corpus: Corpus, findings: readonly Finding[], timing: Timing, prefix: boolean): Measurement {
   const plantedByDoc = new Map<number, Planted[]>();
   for (const p of corpus.planted) plantedByDoc.set(p.doc, [...(plantedByDoc.get(p.doc) ?? []), p]);
 
@@ -306,9 +342,13 @@ function score(
     docs: corpus.docs.length,
     bytes: corpus.bytes,
     prefix,
-    seconds,
-    mbPerSecond: corpus.bytes / MB / seconds,
-    docsPerSecond: corpus.docs.length / seconds,
+    seconds: timing.seconds,
+    cpuSeconds: timing.cpuSeconds,
+    runSeconds: timing.runSeconds ?? [timing.seconds],
+    mbPerSecond: corpus.bytes / MB / timing.seconds,
+    docsPerSecond: corpus.docs.length / timing.seconds,
+    mbPerCpuSecond: corpus.bytes / MB / timing.cpuSeconds,
+    docsPerCpuSecond: corpus.docs.length / timing.cpuSeconds,
     planted: corpus.planted.length,
     found: found.size,
     recall: corpus.planted.length === 0 ? 1 : found.size / corpus.planted.length,
@@ -343,10 +383,19 @@ function fromMessages(corpus: MessageCorpus): Corpus {
   };
 }
 
-function rate(m: Measurement): string {
+function rate(m: Measurement, clock: 'wall' | 'cpu' = 'wall'): string {
   return m.shape === 'large-text'
-    ? `${m.mbPerSecond.toFixed(1)} MB/s`
-    : `${Math.round(m.docsPerSecond).toLocaleString('en-US')} docs/s`;
+    ? `${(clock === 'wall' ? m.mbPerSecond : m.mbPerCpuSecond).toFixed(1)} MB/s`
+    : `${Math.round(clock === 'wall' ? m.docsPerSecond : m.docsPerCpuSecond).toLocaleString('en-US')} docs/s`;
+}
+
+/** Load averages and CPU, so a result says what state the machine was in. */
+function machineState(): { loadAverage: number[]; cpus: number; cpuModel: string } {
+  return {
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+  };
 }
 
 function size(m: Measurement): string {
@@ -367,8 +416,10 @@ function table(rows: string[][]): string {
 }
 
 async function main(): Promise<void> {
+  const before = machineState();
   console.log(
-    `leakwatch scan benchmark — node ${process.version}, seed ${seed}, ${detectors.length} detectors registered`,
+    `leakwatch scan benchmark — node ${process.version}, seed ${seed}, ${detectors.length} detectors registered\n` +
+      `machine: ${before.cpus} × ${before.cpuModel}, load average ${before.loadAverage.join(' ')} (1, 5, 15 min)`,
   );
 
   let started = performance.now();
@@ -384,32 +435,59 @@ async function main(): Promise<void> {
   const work: WorkProfile[] = [];
   for (const corpus of [large, messages]) {
     started = performance.now();
-    const lw = leakwatchRun(corpus);
-    results.push(score('leakwatch', corpus, lw.findings, lw.seconds, false));
+    const lw = await leakwatchRun(corpus);
+    results.push(score('leakwatch', corpus, lw.findings, lw, false));
     work.push(leakwatchWork(corpus));
     const sl = await secretlintRun(corpus);
-    results.push(score('secretlint', sl.corpus, sl.findings, sl.seconds, sl.corpus !== corpus));
+    results.push(score('secretlint', sl.corpus, sl.findings, sl, sl.corpus !== corpus));
     console.log(`measured ${corpus.shape} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 
   const get = (tool: Tool, shape: Shape): Measurement => results.find((r) => r.tool === tool && r.shape === shape)!;
-  const speedUp = (shape: Shape): number => {
+  /** leakwatch's rate over secretlint's, by wall time (the target) or by CPU time. */
+  const speedUp = (shape: Shape, clock: 'wall' | 'cpu' = 'wall'): number => {
     const lw = get('leakwatch', shape);
     const sl = get('secretlint', shape);
-    return shape === 'large-text' ? lw.mbPerSecond / sl.mbPerSecond : lw.docsPerSecond / sl.docsPerSecond;
+    const perSecond = (m: Measurement) =>
+      shape === 'large-text'
+        ? clock === 'wall'
+          ? m.mbPerSecond
+          : m.mbPerCpuSecond
+        : clock === 'wall'
+          ? m.docsPerSecond
+          : m.docsPerCpuSecond;
+    return perSecond(lw) / perSecond(sl);
   };
 
-  const rows = [['tool', 'shape', 'measured on', 'time', 'throughput', 'recall', 'false pos.', 'speed-up']];
+  const rows = [
+    [
+      'tool',
+      'shape',
+      'measured on',
+      'time',
+      'throughput',
+      'speed-up',
+      'cpu time',
+      'per cpu-second',
+      'cpu speed-up',
+      'recall',
+      'false pos.',
+    ],
+  ];
   for (const m of results) {
+    const lw = m.tool === 'leakwatch';
     rows.push([
       m.tool,
       m.shape,
       `${size(m)}${m.prefix ? ' (prefix)' : ''}`,
       `${m.seconds.toFixed(3)} s`,
       rate(m),
+      lw ? `${speedUp(m.shape).toFixed(1)}×` : '',
+      `${m.cpuSeconds.toFixed(3)} s`,
+      rate(m, 'cpu'),
+      lw ? `${speedUp(m.shape, 'cpu').toFixed(1)}×` : '',
       `${m.found}/${m.planted} (${(m.recall * 100).toFixed(1)}%)`,
       String(m.falsePositives),
-      m.tool === 'leakwatch' ? `${speedUp(m.shape).toFixed(1)}×` : '',
     ]);
   }
   console.log(`\n${table(rows)}`);
@@ -420,12 +498,18 @@ async function main(): Promise<void> {
   }
 
   for (const w of work) {
-    const top = w.patternWork
-      .slice(0, 6)
+    const tried = w.attempts
+      .slice(0, 5)
+      .map((a) => `${a.detector} ${a.attempts.toLocaleString('en-US')}`)
+      .join(', ');
+    const searched = w.searched
+      .slice(0, 5)
       .map((p) => `${p.detector} ${(p.ofText * 100).toFixed(1)}%`)
       .join(', ');
     console.log(
-      `leakwatch work on ${w.shape}: ${w.keywordHits.toLocaleString('en-US')} keyword hits; pattern runs over (share of text): ${top}`,
+      `leakwatch work on ${w.shape}: ${w.keywordHits.toLocaleString('en-US')} keyword hits; ` +
+        `${w.totalAttempts.toLocaleString('en-US')} pattern tries at hits (${tried}); ` +
+        `regions searched (share of text): ${searched || 'none'}`,
     );
   }
 
@@ -476,6 +560,8 @@ async function main(): Promise<void> {
   console.log(
     `  ≥ 10× secretlint, messages    ${targets.tenTimesSecretlintMessages ? 'MET' : 'NOT MET'} (${speedUp('messages').toFixed(1)}×)`,
   );
+  const after = machineState();
+  console.log(`\nload average at the end: ${after.loadAverage.join(' ')} (1, 5, 15 min)`);
 
   const out = join(dirname(fileURLToPath(import.meta.url)), 'out', 'results.json');
   mkdirSync(dirname(out), { recursive: true });
@@ -488,6 +574,7 @@ async function main(): Promise<void> {
         platform: `${process.platform}-${process.arch}`,
         seed,
         runs,
+        machine: { ...before, loadAverageAtEnd: after.loadAverage },
         detectors: detectors.map((d) => d.id),
         corpus: {
           largeText: { bytes: large.bytes, planted: large.planted.length },
@@ -496,6 +583,7 @@ async function main(): Promise<void> {
         results,
         leakwatchWork: work,
         speedUp: { largeText: speedUp('large-text'), messages: speedUp('messages') },
+        cpuSpeedUp: { largeText: speedUp('large-text', 'cpu'), messages: speedUp('messages', 'cpu') },
         targets,
       },
       null,

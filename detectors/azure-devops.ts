@@ -10,11 +10,12 @@ export const azureDevopsPatLegacy: Detector = {
   id: 'azure-devops-pat-legacy',
   name: 'Azure DevOps personal access token (legacy)',
   issuer: 'azure-devops',
-  keywords: ['azure', 'devops', 'vsts', 'visualstudio.com', 'ado', 'pat'],
+  // `://` for the clone URL form: with it every match starts at a keyword, so the pattern is tried only at keyword
+  // hits (instead of searching 128 characters before each `azure`, `pat`…).
+  keywords: ['azure', 'devops', 'vsts', 'visualstudio.com', 'ado', 'pat', '://'],
   // A label (`AZURE_DEVOPS_EXT_PAT`, `DevOps token`…) and 1–4 separator chars, or `://<user>:<token>@dev.azure.com`.
   pattern:
     /(?:(?:azure|devops|vsts|ado|pat)(?:[_ .-]?(?:token|pat))?[\s"'`:=]{1,4}|:\/\/[\w.%-]{1,40}:(?=[a-z2-7]{52}@(?:dev\.azure\.com|[\w-]{1,64}\.visualstudio\.com)))(?<secret>[a-z2-7]{52})(?![a-z0-9])/i,
-  window: { before: 128 },
   // The `i` flag is for the context words; the token itself is lower case and,
   // being random base32, holds at least one digit.
   validate: (secret) => /^[a-z2-7]{52}$/.test(secret) && /[2-7]/.test(secret),

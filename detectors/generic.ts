@@ -324,7 +324,9 @@ export const genericPassword: Detector = {
   id: 'generic-password',
   name: 'Password assignment',
   issuer: 'generic',
-  keywords: ['pass', 'pw'],
+  // 'identified' for SQL's `IDENTIFIED BY '…'`: with it every match starts at a keyword, so the pattern is tried
+  // only at keyword hits instead of being searched around them.
+  keywords: ['pass', 'pw', 'identified'],
   pattern: assignmentPattern(PASSWORD_NAME, 8, PROSE_OPERATOR),
   validate: (secret, groups, context) =>
     !isMeetingPasscode(context) &&
@@ -554,7 +556,9 @@ export const genericCliPassword: Detector = {
   issuer: 'generic',
   keywords: ['pass', '-u'],
   pattern: new RegExp(`(?:${CLI_LEAD})${valueSource(8)}`, 'i'),
-  window: { before: 64, after: 480 },
+  // A match starts at most 26 characters before `pass` (`--<24 chars>pass`) and ends at most ~230 after `-u`
+  // (`-u <64> -p <150>`): tight windows, since `pass` is a common word and each window is searched.
+  window: { before: 32, after: 240 },
   validate: (secret, groups) => valueEnds(groups) && genericValueScore(secret, 'password', Boolean(groups.q)),
   entropy: 3.0,
   generic: true,

@@ -14,6 +14,8 @@ export const mailchimpApiKey: Detector = {
   issuer: 'mailchimp',
   keywords: ['-us'],
   pattern: /(?<![A-Za-z0-9_-])(?<secret>[0-9a-f]{32}-us\d{1,2})(?![A-Za-z0-9_-])/,
+  // The keyword sits 32 characters into the match; `-us` is common in ordinary text, so keep the window tight.
+  window: { before: 40, after: 8 },
   entropy: 3,
   severity: 'high',
   examples: {

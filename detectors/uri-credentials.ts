@@ -25,6 +25,7 @@ const SCHEMES = [
   'ftp',
   'ftps',
   'sftp',
+  'sftps',
   'smtp',
   'smtps',
   'ldap',

@@ -2,19 +2,34 @@ import type { BackfillRequest, Integration, IntegrationDeps } from '../src/core/
 import { startConfluenceBackfill } from './confluence/backfill.ts';
 import { loadConfluenceConfig } from './confluence/confluence-config.ts';
 import { createConfluenceIntegration } from './confluence/confluence-integration.ts';
+import { startJiraBackfill } from './jira/backfill.ts';
+import { loadJiraConfig } from './jira/jira-config.ts';
+import { createJiraIntegration } from './jira/jira-integration.ts';
+import { JIRA_QUEUE_OPTIONS } from './jira/jira-queues.ts';
 import { startSlackBackfill } from './slack/backfill.ts';
 import { loadSlackConfig } from './slack/slack-config.ts';
 import { createSlackIntegration } from './slack/slack-integration.ts';
+import { startTeamsBackfill } from './teams/backfill.ts';
+import { TEAMS_QUEUE_OPTIONS } from './teams/teams-context.ts';
+import { loadTeamsConfig } from './teams/teams-config.ts';
+import { createTeamsIntegration } from './teams/teams-integration.ts';
 
 /** Validated settings of every platform the environment configures (undefined: not configured). */
 export interface IntegrationsConfig {
   slack: ReturnType<typeof loadSlackConfig>;
   confluence: ReturnType<typeof loadConfluenceConfig>;
+  jira: ReturnType<typeof loadJiraConfig>;
+  teams: ReturnType<typeof loadTeamsConfig>;
 }
 
 /** Reads each platform's settings; throws (naming the variable) on a bad value, so start-up stops. */
 export function loadIntegrationsConfig(env: NodeJS.ProcessEnv): IntegrationsConfig {
-  return { slack: loadSlackConfig(env), confluence: loadConfluenceConfig(env) };
+  return {
+    slack: loadSlackConfig(env),
+    confluence: loadConfluenceConfig(env),
+    jira: loadJiraConfig(env),
+    teams: loadTeamsConfig(env),
+  };
 }
 
 /**
@@ -48,6 +63,42 @@ export function createIntegrations(config: IntegrationsConfig, deps: Integration
             ...(request.containers?.length ? { spaces: request.containers } : {}),
             ...(request.since ? { since: request.since } : {}),
           });
+          return { runId, resumed: false };
+        },
+      }),
+    );
+  }
+  if (config.jira) {
+    const site = config.jira;
+    integrations.push(
+      Object.assign(createJiraIntegration(site, deps), {
+        queueOptions: JIRA_QUEUE_OPTIONS,
+        async startBackfill(request: BackfillRequest) {
+          const { runId } = await startJiraBackfill(deps.db, deps.boss, {
+            site: site.host,
+            projects: request.containers?.length ? request.containers : site.projects,
+            ...(request.since ? { since: request.since } : {}),
+            requestedBy: 'cli',
+          });
+          return { runId, resumed: false };
+        },
+      }),
+    );
+  }
+  if (config.teams) {
+    const tenant = config.teams;
+    integrations.push(
+      Object.assign(createTeamsIntegration(tenant, deps), {
+        queueOptions: TEAMS_QUEUE_OPTIONS,
+        async startBackfill(request: BackfillRequest) {
+          const { runId } = await startTeamsBackfill(
+            { db: deps.db, boss: deps.boss, config: tenant },
+            {
+              ...(request.containers?.length ? { teams: request.containers } : {}),
+              ...(request.since ? { since: request.since.toISOString() } : {}),
+            },
+            'cli',
+          );
           return { runId, resumed: false };
         },
       }),

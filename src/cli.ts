@@ -7,6 +7,7 @@ import { readStdinFully, runScan } from './cli/scan-command.ts';
 const USAGE = `Usage: leakwatch <command> [options]
 
 Commands:
+  demo               try leakwatch on local stand-ins for Slack, Jira, Confluence and Teams (no account needed)
   scan [PATH…|-]     scan files, directories or stdin for leaked credentials
   serve              run the API, webhooks and pipeline workers
   worker             run pipeline workers only (scale-out)
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CommandIo) => numbe
   keys: async (argv, io) => (await import('./cli/keys-command.ts')).runKeys(argv, io),
   backfill: async (argv, io) => (await import('./cli/backfill-command.ts')).runBackfill(argv, io),
   digest: async (argv, io) => (await import('./cli/digest-command.ts')).runDigest(argv, io),
+  demo: async (argv, io) => (await import('./cli/demo-command.ts')).runDemoCommand(argv, io),
 };
 
 function packageVersion(): string {

@@ -38,6 +38,7 @@ const schema = z.object({
     .optional(),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   LEAKWATCH_HOST: z.string().min(1).default('127.0.0.1'),
+  LEAKWATCH_TRUST_PROXY: bool.default(false),
   LEAKWATCH_MAX_DOCUMENT_BYTES: z.coerce
     .number()
     .int()
@@ -89,6 +90,8 @@ export interface Config {
   databaseUrl: string | undefined;
   port: number;
   host: string;
+  /** Behind a trusted reverse proxy: client address from X-Forwarded-For, Secure cookies from X-Forwarded-Proto. */
+  trustProxy: boolean;
   maxDocumentBytes: number;
   workerConcurrency: number;
   workerBatchSize: number;
@@ -139,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: c.DATABASE_URL,
     port: c.PORT,
     host: c.LEAKWATCH_HOST,
+    trustProxy: c.LEAKWATCH_TRUST_PROXY,
     maxDocumentBytes: c.LEAKWATCH_MAX_DOCUMENT_BYTES,
     workerConcurrency: c.LEAKWATCH_WORKER_CONCURRENCY,
     workerBatchSize: c.LEAKWATCH_WORKER_BATCH_SIZE,

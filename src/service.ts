@@ -94,6 +94,7 @@ export async function startService(
     transit,
     vault: config.encryptionKey ? new SealedBox(config.encryptionKey, 'vault') : undefined,
     notifier: overrides.notifier ?? new LogNotifier(logger),
+    resolveIdentity: async () => null,
     autoRedact: (platform) => autoRedact.has('all') || autoRedact.has(platform),
     revocation: {
       dryRun: config.revocation.dryRun,
@@ -124,6 +125,8 @@ export async function startService(
   if (!overrides.notifier && chatNotifier) ctx.notifier = chatNotifier;
   const byPlatform = new Map(integrations.map((i) => [i.platform, i]));
   for (const i of integrations) if (i.autoRedact) autoRedact.add(i.platform);
+  ctx.resolveIdentity = async (identity) =>
+    (await byPlatform.get(identity.platform)?.resolveIdentity?.(identity)) ?? null;
   const integrationQueues = Object.assign({}, ...integrations.map((i) => i.queues ?? {})) as Record<
     string,
     (data: unknown) => Promise<unknown>
@@ -156,7 +159,6 @@ export async function startService(
     );
     for (const integration of integrations) {
       for (const { queue, cron, data } of integration.schedules ?? []) await boss.schedule(queue, cron, data ?? null);
-      await integration.start?.();
     }
   }
 
@@ -169,6 +171,14 @@ export async function startService(
     integrationRoutes: integrations.flatMap((i) => (i.routes ? [i.routes] : [])),
     maxDocumentBytes: config.maxDocumentBytes,
     now,
+    sink,
+    vault: ctx.vault,
+    revocationPolicy: config.revocation,
+    detectors: ctx.detectors,
+    events: ctx.events,
+    scanner,
+    sessions: new SealedBox(fingerprintKey, 'dashboard-session'),
+    trustProxy: config.trustProxy,
     ready: async () => {
       await sql`select 1`.execute(handle.db);
       return true;
@@ -186,6 +196,8 @@ export async function startService(
     });
     logger.info({ port, host: config.host }, 'leakwatch is listening');
   }
+  // After the HTTP server listens: starting may ask a platform to call our webhook back (Graph validation).
+  if (roles.workers) for (const integration of integrations) await integration.start?.();
 
   return {
     ctx,

@@ -224,6 +224,62 @@ describe('Confluence Cloud API', () => {
   });
 });
 
+describe('Confluence Cloud API on confluence.js', () => {
+  it('writes inline and footer comments of a blog post through their own v2 endpoints', async () => {
+    const { site, api } = cloudSite();
+    site.add({ id: '1201', kind: 'blogpost', title: 'News', spaceKey: 'ENG', bodies: ['<p/>'] });
+    const comment = (location: 'footer' | 'inline', id: string) =>
+      site.add({ id, kind: 'comment', location, containerId: '1201', title: 'Re', spaceKey: 'ENG', bodies: ['<p/>'] });
+    comment('footer', '1211');
+    comment('inline', '1212');
+    const blog = (await api.getContent({ kind: 'blogpost', id: '1201' }))!;
+    const [footer, inline] = await api.listComments(blog);
+    expect([footer?.ref.commentLocation, inline?.ref.commentLocation]).toEqual(['footer', 'inline']);
+    expect(site.requestsTo('GET', /\/wiki\/api\/v2\/blogposts\/1201\/(footer|inline)-comments$/)).toHaveLength(2);
+
+    expect(await api.updateBody(inline!, '<p>clean</p>', 'why')).toBe(2);
+    expect(await api.updateBody(footer!, '<p>clean</p>', 'why')).toBe(2);
+    for (const path of [/\/wiki\/api\/v2\/inline-comments\/1212$/, /\/wiki\/api\/v2\/footer-comments\/1211$/]) {
+      expect(JSON.parse(site.requestsTo('PUT', path)[0]!.body)).toEqual({
+        version: { number: 2, message: 'why' },
+        body: { representation: 'storage', value: '<p>clean</p>' },
+      });
+    }
+    expect(site.current('1212').body).toBe('<p>clean</p>');
+    expect(await api.historicalVersions({ ...inline!, version: 2 })).toEqual([1]);
+    expect(site.requestsTo('GET', /\/wiki\/api\/v2\/inline-comments\/1212\/versions$/)).toHaveLength(1);
+  });
+
+  it('resumes a listing from a stored next link in a new process, and refuses links to another listing or origin', async () => {
+    const { site, api } = cloudSite(2);
+    for (let i = 1; i <= 3; i++)
+      site.add({ id: `130${i}`, kind: 'page', title: `P${i}`, spaceKey: 'ENG', bodies: ['<p/>'] });
+    const first = await api.listSpaceContent('ENG', 'page');
+    expect(first.next).toMatch(/^https:\/\/acme\.atlassian\.net\/wiki\/api\/v2\/spaces\/\d+\/pages\?/);
+
+    const restarted = createConfluenceApi(siteConfig('cloud'), { sleep: noSleep });
+    const before = site.requests.length;
+    const rest = await restarted.listSpaceContent('ENG', 'page', first.next);
+    expect(rest.items.map((c) => c.ref.id)).toEqual(['1303']);
+    // Straight to the continuation: no space lookup, the link names the space.
+    expect(site.requests.slice(before).map((r) => r.url.pathname)).toEqual([new URL(first.next!).pathname]);
+
+    await expect(restarted.listSpaceContent('ENG', 'blogpost', first.next)).rejects.toThrow('is for another listing');
+    await expect(
+      restarted.listSpaceContent('ENG', 'page', 'https://evil.example/wiki/api/v2/spaces/1/pages?cursor=x'),
+    ).rejects.toThrow('refusing to send Confluence credentials to https://evil.example');
+    expect(site.requests.length).toBe(before + 1);
+  });
+
+  it('refuses a content id that a JavaScript number cannot carry exactly instead of addressing other content', async () => {
+    const { site, api } = cloudSite();
+    await expect(api.getContent({ kind: 'page', id: '9007199254740993' })).rejects.toThrow(
+      'Confluence id 9007199254740993 is not a numeric id',
+    );
+    expect(site.requests).toHaveLength(0);
+  });
+});
+
 describe('Confluence Data Center API', () => {
   it('uses a bearer PAT, expand=body.storage,version,history and start-based next links to the end', async () => {
     const { site, api } = dcSite(2);

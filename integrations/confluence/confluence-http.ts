@@ -27,12 +27,17 @@ export class ConfluenceRateLimitedError extends Error {
   }
 }
 
+/** A query value: lists repeat the key (`status=current&status=draft`), `undefined` leaves it out. */
+export type QueryValue = string | number | boolean | readonly (string | number | boolean)[] | undefined;
+
 export interface HttpRequest {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
   /** A path under the base URL (`/rest/api/…`), or an absolute URL on the same origin (a `_links.next`). */
   path: string;
-  query?: Record<string, string | number | undefined>;
+  query?: Record<string, QueryValue>;
   body?: unknown;
+  /** Extra request headers (e.g. `X-Atlassian-Token`); they never replace the credentials or `accept`. */
+  headers?: Record<string, string>;
 }
 
 export interface HttpResponse<T> {
@@ -93,7 +98,11 @@ export class ConfluenceHttp {
     const url = /^https?:\/\//.test(path) ? new URL(path) : new URL(`${this.#base}${path}`);
     if (url.origin !== this.origin) throw new Error(`refusing to send Confluence credentials to ${url.origin}`);
     for (const [key, value] of Object.entries(query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
+      if (value === undefined) continue;
+      if (typeof value === 'object') {
+        url.searchParams.delete(key);
+        for (const item of value) url.searchParams.append(key, String(item));
+      } else url.searchParams.set(key, String(value));
     }
     return url;
   }
@@ -116,15 +125,16 @@ export class ConfluenceHttp {
       const pace = this.#limiter.reserve(host);
       if (pace > 0) await this.#sleep(pace);
 
+      // Set after the caller's headers, so no extra header can replace the credentials or the JSON contract.
+      const headers = new Headers(request.headers);
+      headers.set('authorization', this.#authorization);
+      headers.set('accept', 'application/json');
+      if (request.body !== undefined) headers.set('content-type', 'application/json');
       let response: Response;
       try {
         response = await this.#fetch(url, {
           method,
-          headers: {
-            authorization: this.#authorization,
-            accept: 'application/json',
-            ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
+          headers,
           body: request.body === undefined ? undefined : JSON.stringify(request.body),
           signal: AbortSignal.timeout(this.#timeoutMs),
           redirect: 'error',
@@ -157,7 +167,13 @@ export class ConfluenceHttp {
       }
       if (response.status === 204) return { status: 204, data: undefined };
       const text = await response.text();
-      return { status: response.status, data: text.length === 0 ? undefined : (JSON.parse(text) as T) };
+      if (text.length === 0) return { status: response.status, data: undefined };
+      try {
+        return { status: response.status, data: JSON.parse(text) as T };
+      } catch {
+        // JSON.parse quotes the text it choked on, and page text can hold the very secrets we look for.
+        throw new ConfluenceHttpError(method, url.pathname, response.status, 'the answer is not JSON');
+      }
     }
   }
 

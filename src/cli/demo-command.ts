@@ -12,7 +12,7 @@ the owner's DM, redaction at the source, the digest. Open the dashboard it print
 with the API key it prints. No account anywhere; no real credential is used or sent.
 
   --port N              leakwatch's port (default 8080; 0 picks a free one)
-  --exit-after SECONDS  stop by itself after that long (default: run until Ctrl-C)
+  --exit-after SECONDS  stop by itself that long after everything is up (default: run until Ctrl-C)
 
 Data lives in ./.leakwatch-demo and is wiped each time the demo starts.`;
 

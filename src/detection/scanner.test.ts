@@ -82,6 +82,29 @@ describe('createScanner', () => {
     }
   });
 
+  it('finds tokens whose keyword straddles the edge of a prefilter block, in one or many windows', () => {
+    // Blocks are 64 Ki characters: put the keyword across that edge and the next one, and at the very end.
+    const filler = 'lorem ipsum '.repeat(20_000);
+    for (const windowChars of [1024 * 1024, 100_000]) {
+      const scanner = createScanner({ detectors: [npmLike], fingerprintKey: key, windowChars });
+      for (const keywordAt of [65_534, 65_536, 131_070, filler.length - 2]) {
+        const text = `${filler.slice(0, keywordAt - 1)} ${TOKEN} ${filler.slice(keywordAt)}`;
+        const found = scanner.scan(text).map((m) => [m.start, m.end]);
+        expect(found, `keyword at ${keywordAt}`).toEqual([[keywordAt, keywordAt + TOKEN.length]]);
+      }
+    }
+  });
+
+  it('switches a dense keyword to merged regions and still finds every token once', () => {
+    // 2,000 hits of the keyword in 80 KB: trying the pattern at each would exceed the block, so regions are searched.
+    const scanner = createScanner({ detectors: [npmLike], fingerprintKey: key });
+    const stats: ScanStats = { keywordHits: 0, regionChars: new Map() };
+    const text = `${'npm_ x '.repeat(2000)}${TOKEN} ${'npm_ y '.repeat(2000)}${TOKEN}`;
+    expect(scanner.scan(text, { stats }).map((m) => text.slice(m.start, m.end))).toEqual([TOKEN, TOKEN]);
+    expect(stats.keywordHits).toBe(4002);
+    expect(stats.regionChars.get('npm-like')).toBeLessThanOrEqual(text.length + 2 * 256);
+  });
+
   it('requires companion parts within their window and reports both spans', () => {
     const scanner = createScanner({ detectors: [keyPair], fingerprintKey: key });
     const secret = 'k9Qz3Lm2Xw8Rt5Vb7Np1Hy4Jc6Fd0Gs2Ak8Ue3Tq';
@@ -122,6 +145,45 @@ describe('createScanner', () => {
     expect(scanner.scan(text, { stats }).map((m) => text.slice(m.start, m.end))).toEqual([TOKEN, TOKEN]);
     // Three hits, each tried once: far less than the text length.
     expect(stats.regionChars.get('npm-like')).toBeLessThan(text.length / 4);
+  });
+
+  it('tries a pattern that starts with named groups and alternatives of its keywords only at the hits', () => {
+    const assignment: Detector = {
+      ...generic,
+      id: 'assignment',
+      keywords: ['api_key', 'apikey', 'secret'],
+      pattern: /(?<name>api_?key|secret)(?<suffix>_[a-z]{1,8})?\s*[:=]\s*(?<secret>[A-Za-z0-9]{20,40})/i,
+    };
+    const scanner = createScanner({ detectors: [assignment], fingerprintKey: key });
+    const stats: ScanStats = { keywordHits: 0, regionChars: new Map() };
+    const text = `${'the api key rotation doc '.repeat(400)} SECRET_PROD = Zq8mR2vK9pL4xW7nT1sY6bH3 and apikey:Xw7nT1sY6bH3Zq8mR2vK9pL4`;
+    const found = scanner.scan(text, { stats }).map((m) => text.slice(m.start, m.end));
+    expect(found).toEqual(['Zq8mR2vK9pL4xW7nT1sY6bH3', 'Xw7nT1sY6bH3Zq8mR2vK9pL4']);
+    // Two hits, each tried once (counted as `after` characters), not a window searched around each.
+    expect(stats.regionChars.get('assignment')).toBe(2 * 256);
+  });
+
+  it('searches around a keyword that sits inside the match, and reports the secret group and its line', () => {
+    const lines: string[] = [];
+    const infix: Detector = {
+      id: 'infix',
+      name: 'infix',
+      issuer: 'infix',
+      keywords: ['-zz'],
+      pattern: /(?<![A-Za-z0-9])[a-f0-9]{4}-zz-(?<secret>[A-Za-z0-9]{24})(?![A-Za-z0-9])/,
+      validate: (_secret, _groups, context) => {
+        lines.push(context!.line());
+        return true;
+      },
+      severity: 'high',
+      examples: { match: [], ignore: [] },
+    };
+    const scanner = createScanner({ detectors: [infix], fingerprintKey: key });
+    const text = 'first line\nkey 9f3a-zz-Qm8vT3zLx9RkQm8vT3zLx9Rk here\nlast line -zz-';
+    const [m, ...rest] = scanner.scan(text);
+    expect(rest).toEqual([]);
+    expect(text.slice(m!.start, m!.end)).toBe('Qm8vT3zLx9RkQm8vT3zLx9Rk');
+    expect(lines).toEqual(['key 9f3a-zz-Qm8vT3zLx9RkQm8vT3zLx9Rk here']);
   });
 
   it('maps matches in Slack markup back to the original text', () => {

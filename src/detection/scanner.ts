@@ -6,7 +6,7 @@ import { fingerprint } from './fingerprint.ts';
 import { normalize, type TextFormat } from './normalize.ts';
 import { placeholderReason } from './placeholders.ts';
 import { leadingLiterals } from './anchor.ts';
-import { KeywordPrefilter } from './prefilter.ts';
+import { KeywordHits, KeywordPrefilter } from './prefilter.ts';
 import { redactSecret } from './redact.ts';
 
 export interface ScannerOptions {
@@ -28,8 +28,16 @@ export interface ScanOptions {
 
 export interface ScanStats {
   keywordHits: number;
-  /** Characters of text each detector's pattern was run over. */
+  /**
+   * Characters of text each detector's pattern may have run over: regions
+   * searched, plus `window.after` for each try at a keyword hit (an upper
+   * bound; what the linear-time test checks).
+   */
   regionChars: Map<string, number>;
+  /** When given: times each detector's pattern was tried at a keyword hit. */
+  attempts?: Map<string, number>;
+  /** When given: characters of regions each detector's pattern searched. */
+  searchedChars?: Map<string, number>;
 }
 
 export interface Scanner {
@@ -42,16 +50,34 @@ const DEFAULT_BEFORE = 64;
 const DEFAULT_AFTER = 256;
 /** A run of keyword hits extends one region up to this size; then a new region starts. */
 const MAX_REGION_CHARS = 64 * 1024;
+/** Characters of text prefiltered before its hits are handled: small enough to stay in the CPU's L2 cache. */
+const BLOCK_CHARS = 64 * 1024;
+/**
+ * Trying a pattern at each hit costs up to `after` characters per hit; that
+ * is allowed while it stays within the block's length, or this much for a
+ * short text (a chat message with one keyword need not be searched whole).
+ */
+const MIN_STICKY_BUDGET = 4 * 1024;
 
 interface CompiledDetector {
   detector: Detector;
+  /** Global copy of the pattern, for searching regions. */
   regex: RegExp;
+  /** Sticky copy: tries the pattern at one position. */
+  sticky: RegExp;
   /**
-   * Set when every match must start at one of the detector's keywords (the
-   * pattern begins with a literal that starts with a keyword): the pattern is
-   * then tried only at keyword hits, with no region search.
+   * Sticky copy with match indices (`d`), to find where the secret group is.
+   * Indices cost an allocation per match, and most matches fail validation,
+   * so they are asked for only once a candidate has passed.
    */
-  sticky: RegExp | undefined;
+  locate: RegExp;
+  /**
+   * Set when every match must start at one of the detector's keywords (each
+   * literal the pattern can start with, see `leadingLiterals`, starts with a
+   * keyword): the pattern is then tried only at keyword hits, not searched for
+   * in a window around them.
+   */
+  anchored: boolean;
   /** Named `secret` group, or the numbered group holding the secret. */
   secretGroup: 'secret' | number;
   before: number;
@@ -60,10 +86,10 @@ interface CompiledDetector {
   companions: readonly { name: string; regex: RegExp; window: number; entropy: number }[];
 }
 
-function compile(pattern: RegExp, mode: 'g' | 'y' = 'g'): RegExp {
-  const flags = new Set(pattern.flags.replace(/[gy]/g, ''));
+function compile(pattern: RegExp, mode: 'g' | 'y', indices = false): RegExp {
+  const flags = new Set(pattern.flags.replace(/[gyd]/g, ''));
   flags.add(mode);
-  flags.add('d');
+  if (indices) flags.add('d');
   return new RegExp(pattern.source, [...flags].join(''));
 }
 
@@ -84,15 +110,17 @@ function compileDetector(detector: Detector): CompiledDetector {
   const keywords = detector.keywords.map((k) => k.toLowerCase());
   return {
     detector,
-    regex: compile(detector.pattern),
-    sticky: anchoredAtKeywords(detector.pattern, keywords) ? compile(detector.pattern, 'y') : undefined,
+    regex: compile(detector.pattern, 'g'),
+    sticky: compile(detector.pattern, 'y'),
+    locate: compile(detector.pattern, 'y', true),
+    anchored: anchoredAtKeywords(detector.pattern, keywords),
     secretGroup: named ? 'secret' : detector.secretGroup!,
     before: detector.window?.before ?? DEFAULT_BEFORE,
     after: detector.window?.after ?? DEFAULT_AFTER,
     keywords,
     companions: (detector.companions ?? []).map((c) => ({
       name: c.name,
-      regex: compile(c.pattern),
+      regex: compile(c.pattern, 'g', true),
       window: c.window,
       entropy: c.entropy ?? 0,
     })),
@@ -115,10 +143,10 @@ function isPlausible(value: string, entropyFloor: number, checkPlaceholder: bool
 
 /**
  * Compiles detectors once into a scanner: one keyword prefilter over all of
- * them, then each triggered detector's pattern only in small regions around its
- * keyword hits, then validation, entropy floors, placeholder filters and
- * companion parts. Work per detector is bounded by (window × keyword hits),
- * capped by the text length, so scanning stays linear.
+ * them, then each triggered detector's pattern only at or around its keyword
+ * hits, then validation, entropy floors, placeholder filters and companion
+ * parts. Work per detector is bounded by (window × keyword hits), capped by the
+ * text length, so scanning stays linear.
  *
  * @example
  *   const scanner = createScanner({ detectors, fingerprintKey });
@@ -150,59 +178,77 @@ export function createScanner(options: ScannerOptions): Scanner {
     }
   });
   const prefilter = new KeywordPrefilter([...keywordIndex.keys()]);
+  // Owners flattened: detectors of keyword k are ownerList[ownerStart[k] .. ownerStart[k + 1]).
+  const ownerStart = new Int32Array(owners.length + 1);
+  owners.forEach((o, k) => (ownerStart[k + 1] = ownerStart[k]! + o.length));
+  const ownerList = Int32Array.from(owners.flat());
 
   const genericIds: ReadonlySet<string> = new Set(compiled.filter((c) => c.detector.generic).map((c) => c.detector.id));
   /** Detectors without keywords (custom rules only): they run on every window. */
   const keywordless = compiled.flatMap((c, d) => (c.keywords.length === 0 ? [d] : []));
 
-  /**
-   * Keyword hit positions per detector in `text[from, to)`, for the detectors
-   * that had any: allocation is proportional to hits, not to the number of
-   * detectors, which matters for many short messages.
-   */
-  function hitsFor(text: string, from: number, to: number, stats: ScanStats | undefined): Map<number, number[]> {
-    const hits = new Map<number, number[]>();
-    for (const d of keywordless) hits.set(d, []);
-    prefilter.scan(
-      text,
-      (k, hit) => {
-        if (stats) stats.keywordHits++;
-        for (const d of owners[k]!) {
-          let list = hits.get(d);
-          if (list === undefined) {
-            list = [];
-            hits.set(d, list);
-          }
-          // Several keywords of one detector can hit the same spot (`xoxe` and `xoxe.xoxb-`).
-          if (list[list.length - 1] !== hit) list.push(hit);
-        }
-      },
-      from,
-      to,
-    );
-    return hits;
-  }
+  // Per-scan scratch, reused: keyword hits, then the same hits grouped by detector.
+  const hits = new KeywordHits();
+  const hitCount = new Int32Array(compiled.length);
+  const groupStart = new Int32Array(compiled.length);
+  const triggered = new Int32Array(compiled.length);
+  let grouped = new Int32Array(1024);
+  let keptHits = 0;
+  /** Per detector, where its last match in the current scan ended: hits inside it are not tried again. */
+  const matchedUntil = new Int32Array(compiled.length);
+  /** Per detector, the region around its latest hits that is not searched yet (-1: none), and who has one. */
+  const pendingStart = new Int32Array(compiled.length).fill(-1);
+  const pendingEnd = new Int32Array(compiled.length).fill(-1);
+  const pendingDetectors: number[] = [];
 
   /**
-   * Merges windows around hits into regions to search (capped in size, so a
-   * run of hits cannot make one region unbounded). Hits come in end order, so
-   * starts are nearly sorted: sort once to be safe.
+   * Groups the block's keyword hits (those starting before `startsBefore`) by
+   * detector, with a counting sort so there are no per-detector arrays:
+   * afterwards detector `d = triggered[t]` has its hit starts in
+   * `grouped[groupStart[d] .. groupStart[d] + hitCount[d])`, ascending.
+   * Returns how many detectors were triggered; `keptHits` counts the hits.
    */
-  function regionsOf(c: CompiledDetector, hits: number[], from: number, to: number): Span[] {
-    const sorted = [...hits].sort((a, b) => a - b);
-    const list: Span[] = [];
-    for (const hit of sorted) {
-      const start = Math.max(from, hit - c.before);
-      const end = Math.min(to, hit + c.after);
-      const last = list[list.length - 1];
-      if (last !== undefined && start <= last.end && end - last.start <= MAX_REGION_CHARS) {
-        if (end > last.end) last.end = end;
-      } else {
-        list.push({ start, end });
+  function groupHits(startsBefore: number): number {
+    let detectorsHit = 0;
+    let total = 0;
+    keptHits = 0;
+    for (let i = 0; i < hits.length; i++) {
+      if (hits.starts[i]! >= startsBefore) continue;
+      keptHits++;
+      const k = hits.keywords[i]!;
+      for (let o = ownerStart[k]!; o < ownerStart[k + 1]!; o++) {
+        const d = ownerList[o]!;
+        const seen = hitCount[d]!;
+        hitCount[d] = seen + 1;
+        if (seen === 0) triggered[detectorsHit++] = d;
+        total++;
       }
     }
-    if (c.keywords.length === 0) list.push({ start: from, end: to });
-    return list;
+    if (grouped.length < total) grouped = new Int32Array(Math.max(total, grouped.length * 2));
+    let next = 0;
+    for (let t = 0; t < detectorsHit; t++) {
+      const d = triggered[t]!;
+      groupStart[d] = next;
+      next += hitCount[d]!;
+      hitCount[d] = 0;
+    }
+    for (let i = 0; i < hits.length; i++) {
+      const start = hits.starts[i]!;
+      if (start >= startsBefore) continue;
+      const k = hits.keywords[i]!;
+      for (let o = ownerStart[k]!; o < ownerStart[k + 1]!; o++) {
+        const d = ownerList[o]!;
+        const placed = hitCount[d]!;
+        grouped[groupStart[d]! + placed] = start;
+        hitCount[d] = placed + 1;
+      }
+    }
+    // Hits arrive in order of their end, so starts are sorted except where a longer keyword ends later.
+    for (let t = 0; t < detectorsHit; t++) {
+      const d = triggered[t]!;
+      sortAscending(grouped, groupStart[d]!, groupStart[d]! + hitCount[d]!);
+    }
+    return detectorsHit;
   }
 
   function findCompanions(c: CompiledDetector, text: string, primary: Span): MatchPart[] | undefined {
@@ -242,78 +288,187 @@ export function createScanner(options: ScannerOptions): Scanner {
     return parts;
   }
 
-  function scanNormalized(text: string, stats: ScanStats | undefined): Match[] {
-    const matches = new Map<string, Match>();
-    const work = (id: string, chars: number) => {
-      if (stats) stats.regionChars.set(id, (stats.regionChars.get(id) ?? 0) + chars);
-    };
+  // The scan in progress. Scans are synchronous and never nest, so one set of
+  // state (and one set of functions over it) serves them all: nothing is
+  // allocated per scan unless something is found.
+  let text = '';
+  let stats: ScanStats | undefined;
+  let matches: Map<string, Match> | undefined;
 
-    const consider = (d: number, m: RegExpExecArray, offset: number): void => {
-      const c = compiled[d]!;
-      const detector = c.detector;
-      const group = c.secretGroup;
-      const span = typeof group === 'string' ? m.indices?.groups?.[group] : m.indices?.[group];
-      const value = typeof group === 'string' ? m.groups?.[group] : m[group];
-      if (span === undefined || value === undefined || value.length === 0) return;
-      const start = offset + span[0];
-      const end = offset + span[1];
-      const key = `${d}:${start}:${end}`;
-      if (matches.has(key)) return;
-      if (!isPlausible(value, detector.entropy ?? 0, !detector.skipPlaceholderFilter)) return;
-      const verdict = detector.validate
-        ? detector.validate(value, m.groups ?? {}, { match: m[0], line: () => lineAround(text, start, end) })
-        : true;
-      const confidence = verdict === true ? 1 : verdict === false ? 0 : verdict;
-      if (!(confidence > 0)) return;
-      const parts = c.companions.length > 0 ? findCompanions(c, text, { start, end }) : [];
-      if (parts === undefined) return;
-      // A catch-all detector's keyword ("pass", "token") is not a token type marker: never keep it visible.
-      const redacted = redactSecret(value, detector.generic ? '' : publicPrefix(value, c.keywords));
-      matches.set(key, {
-        detectorId: detector.id,
-        issuer: detector.issuer,
-        severity: detector.severity,
-        start,
-        end,
-        secret: new Secret(value, redacted),
-        parts,
-        confidence: Math.min(1, confidence),
-        fingerprint: fingerprint(options.fingerprintKey, [value, ...parts.map((p) => p.secret.reveal())]),
-        redacted: [redacted, ...parts.map((p) => p.secret.redacted)].join(' + '),
-      });
-    };
+  function count(counter: Map<string, number> | undefined, id: string, n: number): void {
+    counter?.set(id, (counter.get(id) ?? 0) + n);
+  }
 
-    for (let from = 0; from < text.length; from += windowChars - overlap) {
-      const to = Math.min(text.length, from + windowChars);
-      for (const [d, list] of hitsFor(text, from, to, stats)) {
+  /**
+   * Checks a pattern match found in `subject` (the scanned text, or a slice of
+   * it starting at `offset`) and records it when it is a credential.
+   */
+  function consider(d: number, m: RegExpExecArray, subject: string, offset: number): void {
+    const c = compiled[d]!;
+    const detector = c.detector;
+    const group = c.secretGroup;
+    const value = typeof group === 'string' ? m.groups?.[group] : m[group];
+    if (value === undefined || value.length === 0) return;
+    if (!isPlausible(value, detector.entropy ?? 0, !detector.skipPlaceholderFilter)) return;
+    let span: Span | undefined;
+    const locate = (): Span => (span ??= secretSpan(c, m, subject, offset));
+    const scanned = text;
+    const verdict = detector.validate
+      ? detector.validate(value, m.groups ?? {}, {
+          match: m[0],
+          line: () => lineAround(scanned, locate().start, locate().end),
+        })
+      : true;
+    const confidence = verdict === true ? 1 : verdict === false ? 0 : verdict;
+    if (!(confidence > 0)) return;
+    const { start, end } = locate();
+    const key = `${d}:${start}:${end}`;
+    if (matches?.has(key)) return;
+    const parts = c.companions.length > 0 ? findCompanions(c, text, { start, end }) : [];
+    if (parts === undefined) return;
+    // A catch-all detector's keyword ("pass", "token") is not a token type marker: never keep it visible.
+    const redacted = redactSecret(value, detector.generic ? '' : publicPrefix(value, c.keywords));
+    matches ??= new Map();
+    matches.set(key, {
+      detectorId: detector.id,
+      issuer: detector.issuer,
+      severity: detector.severity,
+      start,
+      end,
+      secret: new Secret(value, redacted),
+      parts,
+      confidence: Math.min(1, confidence),
+      fingerprint: fingerprint(options.fingerprintKey, [value, ...parts.map((p) => p.secret.reveal())]),
+      redacted: [redacted, ...parts.map((p) => p.secret.redacted)].join(' + '),
+    });
+  }
+
+  /** Runs detector `d`'s global pattern over `text[start, end)`. */
+  function searchRegion(d: number, start: number, end: number): void {
+    const c = compiled[d]!;
+    if (stats) {
+      count(stats.regionChars, c.detector.id, end - start);
+      count(stats.searchedChars, c.detector.id, end - start);
+    }
+    const slice = text.slice(start, end);
+    c.regex.lastIndex = 0;
+    for (let m = c.regex.exec(slice); m !== null; m = c.regex.exec(slice)) {
+      if (m[0].length === 0) c.regex.lastIndex++;
+      consider(d, m, slice, start);
+    }
+  }
+
+  /**
+   * Searches windows of `before`/`after` characters around each hit, merged
+   * where they touch (up to MAX_REGION_CHARS each), so overlapping windows
+   * are searched once. The last region stays pending, to merge with the
+   * next block's hits; `flushRegions` searches what is left at the end.
+   */
+  function searchAroundHits(d: number, first: number, last: number, from: number, to: number): void {
+    const c = compiled[d]!;
+    let regionStart = pendingStart[d]!;
+    let regionEnd = pendingEnd[d]!;
+    if (regionStart === -1) pendingDetectors.push(d);
+    for (let i = first; i < last; i++) {
+      const hit = grouped[i]!;
+      const start = Math.max(from, hit - c.before);
+      const end = Math.min(to, hit + c.after);
+      if (regionStart !== -1 && start <= regionEnd && end - regionStart <= MAX_REGION_CHARS) {
+        if (end > regionEnd) regionEnd = end;
+        continue;
+      }
+      if (regionStart !== -1) searchRegion(d, regionStart, regionEnd);
+      regionStart = start;
+      regionEnd = end;
+    }
+    pendingStart[d] = regionStart;
+    pendingEnd[d] = regionEnd;
+  }
+
+  function flushRegions(): void {
+    for (const d of pendingDetectors) {
+      searchRegion(d, pendingStart[d]!, pendingEnd[d]!);
+      pendingStart[d] = pendingEnd[d] = -1;
+    }
+    pendingDetectors.length = 0;
+  }
+
+  /** Tries an anchored pattern at each distinct hit. */
+  function tryAtHits(d: number, first: number, last: number): void {
+    const c = compiled[d]!;
+    const sticky = c.sticky;
+    let tried = 0;
+    let previous = -1;
+    for (let i = first; i < last; i++) {
+      const hit = grouped[i]!;
+      // Several keywords of one detector can hit the same spot (`xoxe` and `xoxe.xoxb-`), and a
+      // hit inside the detector's previous match (`xoxb-` in `xoxe.xoxb-…`) is part of that match.
+      if (hit === previous || hit < matchedUntil[d]!) continue;
+      previous = hit;
+      tried++;
+      sticky.lastIndex = hit;
+      const m = sticky.exec(text);
+      if (m === null) continue;
+      matchedUntil[d] = m.index + m[0].length;
+      consider(d, m, text, 0);
+    }
+    if (stats) {
+      count(stats.regionChars, c.detector.id, tried * c.after);
+      count(stats.attempts, c.detector.id, tried);
+    }
+  }
+
+  function scanWindow(from: number, to: number): void {
+    // Hits are handled a block at a time, right after the prefilter read the block: the
+    // patterns then run on text that is still in the CPU cache.
+    for (let block = from; block < to; block += BLOCK_CHARS) {
+      const blockEnd = Math.min(to, block + BLOCK_CHARS);
+      // Read a little past the block so a keyword straddling its end is seen (it belongs to this block).
+      prefilter.collect(text, hits, block, Math.min(to, blockEnd + prefilter.longestKeyword - 1));
+      const detectorsHit = groupHits(blockEnd);
+      if (stats) stats.keywordHits += keptHits;
+      const stickyBudget = Math.max(blockEnd - block, MIN_STICKY_BUDGET);
+      for (let t = 0; t < detectorsHit; t++) {
+        const d = triggered[t]!;
         const c = compiled[d]!;
+        const first = groupStart[d]!;
+        const count = hitCount[d]!;
+        hitCount[d] = 0;
         // Anchored patterns are tried at each hit only, unless hits are so dense
         // that searching merged regions is cheaper (which also bounds the work).
-        if (c.sticky && list.length * c.after <= to - from) {
-          work(c.detector.id, list.length * c.after);
-          let matchedUntil = -1;
-          for (const hit of list) {
-            if (hit < matchedUntil) continue;
-            c.sticky.lastIndex = hit;
-            const m = c.sticky.exec(text);
-            if (m === null) continue;
-            matchedUntil = m.index + m[0].length;
-            consider(d, m, 0);
-          }
-          continue;
-        }
-        for (const region of regionsOf(c, list, from, to)) {
-          work(c.detector.id, region.end - region.start);
-          const slice = text.slice(region.start, region.end);
-          c.regex.lastIndex = 0;
-          for (let m = c.regex.exec(slice); m !== null; m = c.regex.exec(slice)) {
-            if (m[0].length === 0) c.regex.lastIndex++;
-            consider(d, m, region.start);
-          }
-        }
+        if (c.anchored && count * c.after <= stickyBudget) tryAtHits(d, first, first + count);
+        else searchAroundHits(d, first, first + count, from, to);
       }
     }
-    return matches.size === 0 ? [] : dropShadowedGenerics([...matches.values()], genericIds);
+    flushRegions();
+    for (const d of keywordless) searchRegion(d, from, to);
+  }
+
+  function found(): Match[] {
+    return matches === undefined ? [] : dropShadowedGenerics([...matches.values()], genericIds);
+  }
+
+  function scanNormalized(input: string, scanStats: ScanStats | undefined): Match[] {
+    text = input;
+    stats = scanStats;
+    matches = undefined;
+    matchedUntil.fill(-1);
+    try {
+      for (let from = 0; from < text.length; from += windowChars - overlap) {
+        const to = Math.min(text.length, from + windowChars);
+        scanWindow(from, to);
+        if (to === text.length) break;
+      }
+      return found();
+    } finally {
+      // Do not keep the caller's text (or a failed scan's state) alive.
+      text = '';
+      stats = undefined;
+      matches = undefined;
+      pendingDetectors.length = 0;
+      pendingStart.fill(-1);
+      pendingEnd.fill(-1);
+    }
   }
 
   return {
@@ -330,6 +485,32 @@ export function createScanner(options: ScannerOptions): Scanner {
       return sortByPosition(found);
     },
   };
+}
+
+/** Insertion sort of `array[from, to)`: the runs it gets are sorted or nearly so. */
+function sortAscending(array: Int32Array, from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    const value = array[i]!;
+    if (value >= array[i - 1]!) continue;
+    let j = i - 1;
+    while (j >= from && array[j]! > value) {
+      array[j + 1] = array[j]!;
+      j--;
+    }
+    array[j + 1] = value;
+  }
+}
+
+/** Where the secret group of match `m` (found in `subject`, which starts at `offset` of the text) lies in the text. */
+function secretSpan(c: CompiledDetector, m: RegExpExecArray, subject: string, offset: number): Span {
+  if (c.secretGroup === 0) return { start: offset + m.index, end: offset + m.index + m[0].length };
+  // The same pattern at the same position takes the same path, so this is the same match, now with indices.
+  c.locate.lastIndex = m.index;
+  const located = c.locate.exec(subject);
+  const group = c.secretGroup;
+  const span = typeof group === 'string' ? located?.indices?.groups?.[group] : located?.indices?.[group];
+  if (span === undefined) throw new Error(`detector ${c.detector.id}: secret group not found on re-match`);
+  return { start: offset + span[0], end: offset + span[1] };
 }
 
 function lineAround(text: string, start: number, end: number): string {

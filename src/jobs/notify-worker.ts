@@ -51,6 +51,21 @@ export async function handleNotifyBatch(
       ? []
       : (await ctx.db.selectFrom('identities').selectAll().where('id', 'in', ownerIds).execute()).map((i) => [i.id, i]),
   );
+  for (const [id, owner] of owners) {
+    if (owner.email || owner.slack_user_id) continue;
+    const learned = await ctx.resolveIdentity(owner).catch((error: unknown) => {
+      ctx.logger.warn({ err: error, platform: owner.platform }, 'could not look up the owner on their platform');
+      return null;
+    });
+    if (!learned || Object.keys(learned).length === 0) continue;
+    const updated = await ctx.db
+      .updateTable('identities')
+      .set({ ...learned, updated_at: ctx.now() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (updated) owners.set(id, updated);
+  }
   const notices = new Map<string, { notice: OwnerNotice; recipient: string }>();
   for (const finding of active) {
     const notice: OwnerNotice = {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { PgBoss } from 'pg-boss';
 import type { Detector } from '../core/detector.ts';
 import type { Severity } from '../core/severity.ts';
-import type { AllowlistEntry, Database, Finding } from '../db/schema.ts';
+import type { AllowlistEntry, Database, Finding, Identity } from '../db/schema.ts';
 import type { Scanner } from '../detection/scanner.ts';
 import type { SealedBox } from '../findings/sealed-box.ts';
 import type { Logger } from '../logger.ts';
@@ -34,6 +34,11 @@ export interface PipelineContext {
   /** Opt-in long-term vault for re-verification (LEAKWATCH_ENCRYPTION_KEY). */
   vault: SealedBox | undefined;
   notifier: Notifier;
+  /**
+   * Asks the author's platform who they are (email, active) when the event did not say,
+   * so the owner can be reached on Slack; null when the platform cannot tell.
+   */
+  resolveIdentity(identity: Identity): Promise<Partial<Pick<Identity, 'email' | 'display_name' | 'active'>> | null>;
   /** Whether findings seen on this platform are redacted at the source as soon as they are recorded. */
   autoRedact(platform: string): boolean;
   revocation: RevocationDecider;

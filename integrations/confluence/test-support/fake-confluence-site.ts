@@ -378,7 +378,12 @@ export class FakeConfluenceSite {
               type: c.kind,
               status: 'current',
               title: c.title,
-              version: { by: { type: 'known', accountId: v.authorId }, when: v.createdAt, number: v.number },
+              version: {
+                by: { type: 'known', accountId: v.authorId },
+                when: v.createdAt,
+                number: v.number,
+                minorEdit: false,
+              },
               ...(c.kind === 'comment' ? { extensions: { location: c.location ?? 'footer' } } : {}),
               _links: { webui: `/spaces/${c.spaceKey}/pages/${c.id}`, self: `${o}/rest/api/content/${c.id}` },
             },
@@ -386,6 +391,9 @@ export class FakeConfluenceSite {
             excerpt: '',
             url: `/spaces/${c.spaceKey}/pages/${c.id}`,
             resultGlobalContainer: { title: c.spaceKey, displayUrl: `/spaces/${c.spaceKey}` },
+            breadcrumbs: [],
+            entityType: 'content',
+            iconCssClass: `aui-icon content-type-${c.kind}`,
             lastModified: v.createdAt,
             friendlyLastModified: 'just now',
           };
