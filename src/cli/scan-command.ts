@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { detectors as builtInDetectors } from '../../detectors/index.ts';
+import { isConfluenceSpaceExport, readConfluenceSpaceExport } from '../../integrations/confluence/space-export.ts';
+import { readJiraExport } from '../../integrations/jira/search-export.ts';
 import { isSlackExport, readSlackExport } from '../../integrations/slack/export-zip.ts';
 import { ErrorCode, LeakwatchError } from '../core/errors.ts';
 import type { Match } from '../core/match.ts';
@@ -19,6 +21,11 @@ export const SCAN_USAGE = `Usage: leakwatch scan [PATH…|-] [options]
 Scans files, directories (recursively) or standard input (\`-\`, or no PATH) for leaked credentials.
 A Slack export (.zip with channels/*/YYYY-MM-DD.json) is read message by message; findings name
 the channel, the message timestamp and its permalink.
+A Jira JSON export (a REST search result \`{"issues": [...]}\` or an array of issues, v2 or v3) is
+read field by field: summary, description, environment, text custom fields, comments, worklogs;
+findings are named FILE#ISSUE-1/description or FILE#ISSUE-1/comment-10001. Other JSON is plain text.
+A Confluence space export (.zip with entities.xml, or an HTML export with index.html) is read page
+by page; findings are named ZIP#path/in/zip and carry the page title.
 
 Options:
   --format text|json|sarif    output format (default text; json = JSON Lines, one finding per line)
@@ -73,13 +80,22 @@ export async function runScan(argv: readonly string[], io: CommandIo): Promise<n
     throw new LeakwatchError(ErrorCode.InputInvalid, `--slack-workspace-url must be https://<workspace>.slack.com/`);
   }
   const paths = positionals.length > 0 ? positionals : ['-'];
-  const exports = new Set<string>();
-  for (const path of paths) if (/\.zip$/i.test(path) && (await isSlackExport(path))) exports.add(path);
+  const exports = new Map<string, 'slack' | 'confluence'>();
+  for (const path of paths) {
+    if (!/\.zip$/i.test(path)) continue;
+    if (await isSlackExport(path)) exports.set(path, 'slack');
+    else if (await isConfluenceSpaceExport(path)) exports.set(path, 'confluence');
+  }
 
   const collected: FileFinding[] = [];
   let scanned = 0;
   let found = 0;
-  const emit = (text: string, matches: readonly Match[], file: string, slack?: FileFinding['slack']) => {
+  const emit = (
+    text: string,
+    matches: readonly Match[],
+    file: string,
+    where: Pick<FileFinding, 'slack' | 'jira' | 'confluence'> = {},
+  ) => {
     if (matches.length === 0) return;
     const lines = new LineIndex(text);
     for (const match of matches) {
@@ -92,25 +108,35 @@ export async function runScan(argv: readonly string[], io: CommandIo): Promise<n
         endLine: end.line,
         endColumn: end.column,
         match,
-        ...(slack ? { slack } : {}),
+        ...where,
       };
       found++;
       if (format === 'sarif') collected.push(finding);
       else io.stdout(format === 'json' ? toJsonLine(finding, report) : toTextLine(finding, report));
     }
   };
-  for (const path of paths) {
-    if (!exports.has(path)) continue;
+  for (const [path, kind] of exports) {
     try {
+      if (kind === 'confluence') {
+        for await (const doc of readConfluenceSpaceExport(path)) {
+          scanned++;
+          emit(doc.text, scanner.scan(doc.text, { format: doc.format }), `${path}#${doc.file}`, {
+            confluence: { page: doc.page, ...(doc.pageId ? { pageId: doc.pageId } : {}), file: doc.file },
+          });
+        }
+        continue;
+      }
       for await (const doc of readSlackExport(path, workspaceUrl ? { workspaceUrl } : {})) {
         scanned++;
         emit(doc.text, scanner.scan(doc.text, { format: 'slack' }), `${path}#${doc.channelName}/${doc.ts}`, {
-          channel: doc.channelName,
-          channelId: doc.ref.container,
-          ts: doc.ts,
-          time: new Date(Number(doc.ts) * 1000).toISOString(),
-          ...(doc.permalink ? { permalink: doc.permalink } : {}),
-          ...(doc.ref.author?.id ? { author: doc.ref.author.id } : {}),
+          slack: {
+            channel: doc.channelName,
+            channelId: doc.ref.container,
+            ts: doc.ts,
+            time: new Date(Number(doc.ts) * 1000).toISOString(),
+            ...(doc.permalink ? { permalink: doc.permalink } : {}),
+            ...(doc.ref.author?.id ? { author: doc.ref.author.id } : {}),
+          },
         });
       }
     } catch (error) {
@@ -125,7 +151,17 @@ export async function runScan(argv: readonly string[], io: CommandIo): Promise<n
       continue;
     }
     scanned++;
-    emit(input.text, scanner.scan(input.text), input.name);
+    // Jira exports are recognised by content: a `.json` that is not one is scanned as the plain text it is.
+    const jira = /\.json$/i.test(input.name) ? readJiraExport(input.text) : undefined;
+    if (!jira) {
+      emit(input.text, scanner.scan(input.text), input.name);
+      continue;
+    }
+    for (const doc of jira) {
+      emit(doc.text, scanner.scan(doc.text), `${input.name}#${doc.issue}/${doc.field}`, {
+        jira: { issue: doc.issue, field: doc.field, ...(doc.url ? { url: doc.url } : {}) },
+      });
+    }
   }
   if (format === 'sarif') io.stdout(toSarif(collected, selected, io.version));
   if (scanned === 0) {

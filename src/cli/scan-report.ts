@@ -12,6 +12,10 @@ export interface FileFinding {
   match: Match;
   /** Where in a Slack export the message was (line and column are within the message text). */
   slack?: { channel: string; channelId: string; ts: string; time?: string; permalink?: string; author?: string };
+  /** Where in a Jira JSON export the text was (line and column are within that field's text). */
+  jira?: { issue: string; field: string; url?: string };
+  /** Where in a Confluence space export the text was (line and column are within that page body). */
+  confluence?: { page: string; pageId?: string; file: string };
 }
 
 export interface ReportOptions {
@@ -37,6 +41,8 @@ export function toJsonLine(f: FileFinding, options: ReportOptions): string {
     fingerprint: m.fingerprint,
     parts: m.parts.map((p) => ({ name: p.name, start: p.start, end: p.end, redacted: p.secret.redacted })),
     ...(f.slack ? { slack: f.slack } : {}),
+    ...(f.jira ? { jira: f.jira } : {}),
+    ...(f.confluence ? { confluence: f.confluence } : {}),
     ...(options.showSecrets ? { secret: m.secret.reveal(), partSecrets: m.parts.map((p) => p.secret.reveal()) } : {}),
   });
 }
