@@ -120,5 +120,3 @@ describe('createJiraIntegration', () => {
     expect(row.last_polled_at).not.toBeNull();
   });
 });
-
-describe('leakwatch backfill jira', () => {});
