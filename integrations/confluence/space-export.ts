@@ -1,3 +1,4 @@
+import { invalidArchive, readZipEntry, unsafeEntryName, type ZipBudget } from '../safe-zip.ts';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { ErrorCode, LeakwatchError } from '../../src/core/errors.ts';
 
@@ -28,79 +29,8 @@ const DEFAULTS = { maxEntries: 200_000, maxEntryBytes: 256 * 1024 * 1024, maxTot
 const ENTITIES = /^(?:[^/]+\/)?entities\.xml$/;
 const HTML_INDEX = /^(?:[^/]+\/)?index\.html$/;
 
-function invalid(zipPath: string, message: string): LeakwatchError {
-  return new LeakwatchError(ErrorCode.InputInvalid, `${zipPath}: ${message}`);
-}
-
-function unsafeName(name: string): boolean {
-  return (
-    name.includes('\\') ||
-    name.includes('\0') ||
-    name.startsWith('/') ||
-    /^[A-Za-z]:/.test(name) ||
-    name.split('/').includes('..')
-  );
-}
-
 function entryName(entry: Entry): string {
   return Buffer.from(entry.fileName as unknown as Uint8Array).toString('utf8');
-}
-
-interface Budget {
-  zipPath: string;
-  maxEntryBytes: number;
-  maxTotalBytes: number;
-  read: number;
-}
-
-/** Inflates one entry, counting the bytes actually produced (headers can lie) against both budgets. */
-async function readEntry(zip: ZipFile, entry: Entry, name: string, budget: Budget): Promise<string> {
-  const quoted = JSON.stringify(name);
-  if (entry.isEncrypted()) throw invalid(budget.zipPath, `entry ${quoted} is encrypted`);
-  if (entry.uncompressedSize > budget.maxEntryBytes) {
-    throw invalid(
-      budget.zipPath,
-      `entry ${quoted} unpacks to ${entry.uncompressedSize} bytes, over the ${budget.maxEntryBytes}-byte limit per entry`,
-    );
-  }
-  let stream;
-  try {
-    stream = await zip.openReadStreamPromise(entry);
-  } catch (error) {
-    throw invalid(budget.zipPath, `entry ${quoted} cannot be read: ${(error as Error).message}`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      budget.read += chunk.length;
-      if (size > budget.maxEntryBytes) {
-        throw invalid(
-          budget.zipPath,
-          `entry ${quoted} unpacks to more than ${budget.maxEntryBytes} bytes (the limit per entry)`,
-        );
-      }
-      if (budget.read > budget.maxTotalBytes) {
-        throw invalid(
-          budget.zipPath,
-          `the archive unpacks to more than ${budget.maxTotalBytes} bytes (the limit for a whole export)`,
-        );
-      }
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    stream.destroy();
-    if (error instanceof LeakwatchError) throw error;
-    if (/too many bytes in the stream/.test((error as Error).message)) {
-      throw invalid(
-        budget.zipPath,
-        `entry ${quoted} unpacks to more than the ${entry.uncompressedSize} bytes its header declares (a zip bomb?)`,
-      );
-    }
-    throw invalid(budget.zipPath, `entry ${quoted} is damaged: ${(error as Error).message}`);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 const XML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
@@ -231,20 +161,20 @@ function htmlTitle(html: string): string | undefined {
 
 async function listEntries(zipPath: string, zip: ZipFile, maxEntries: number): Promise<Map<string, Entry>> {
   if (zip.entryCount > maxEntries) {
-    throw invalid(zipPath, `the archive lists ${zip.entryCount} entries, more than the limit of ${maxEntries}`);
+    throw invalidArchive(zipPath, `the archive lists ${zip.entryCount} entries, more than the limit of ${maxEntries}`);
   }
   const entries = new Map<string, Entry>();
   try {
     for await (const entry of zip.eachEntry()) {
       const name = entryName(entry);
-      if (unsafeName(name)) {
-        throw invalid(zipPath, `unsafe entry path ${JSON.stringify(name)} (absolute, "..", or backslash)`);
+      if (unsafeEntryName(name)) {
+        throw invalidArchive(zipPath, `unsafe entry path ${JSON.stringify(name)} (absolute, "..", or backslash)`);
       }
       if (!name.endsWith('/')) entries.set(name, entry);
     }
   } catch (error) {
     if (error instanceof LeakwatchError) throw error;
-    throw invalid(zipPath, `damaged zip archive (${(error as Error).message})`);
+    throw invalidArchive(zipPath, `damaged zip archive (${(error as Error).message})`);
   }
   return entries;
 }
@@ -277,7 +207,7 @@ export async function* readConfluenceSpaceExport(
   }
   try {
     const entries = await listEntries(zipPath, zip, limits.maxEntries);
-    const budget: Budget = {
+    const budget: ZipBudget = {
       zipPath,
       maxEntryBytes: limits.maxEntryBytes,
       maxTotalBytes: limits.maxTotalBytes,
@@ -286,11 +216,14 @@ export async function* readConfluenceSpaceExport(
     const names = [...entries.keys()].sort();
     const entities = names.find((n) => ENTITIES.test(n));
     if (entities !== undefined) {
-      yield* entitiesDocuments(await readEntry(zip, entries.get(entities)!, entities, budget), entities);
+      yield* entitiesDocuments(
+        (await readZipEntry(zip, entries.get(entities)!, entities, budget)).toString('utf8'),
+        entities,
+      );
       return;
     }
     for (const name of names.filter((n) => /\.html?$/i.test(n))) {
-      const html = await readEntry(zip, entries.get(name)!, name, budget);
+      const html = (await readZipEntry(zip, entries.get(name)!, name, budget)).toString('utf8');
       if (html.trim() === '') continue;
       const pageId = /_(\d+)\.html?$/i.exec(name)?.[1];
       yield { page: htmlTitle(html) ?? name, ...(pageId ? { pageId } : {}), file: name, text: html, format: 'html' };

@@ -1,3 +1,4 @@
+import { invalidArchive, readZipEntry, unsafeEntryName, type ZipBudget } from '../safe-zip.ts';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { DocumentRef } from '../../src/core/document.ts';
 import { ErrorCode, LeakwatchError } from '../../src/core/errors.ts';
@@ -37,86 +38,12 @@ const DEFAULTS = {
 const CONVERSATION_FILES = ['channels.json', 'groups.json', 'mpims.json', 'dms.json'];
 const DAY_FILE = /^([^/]+)\/(\d{4}-\d{2}-\d{2})\.json$/;
 
-function invalid(zipPath: string, message: string): LeakwatchError {
-  return new LeakwatchError(ErrorCode.InputInvalid, `${zipPath}: ${message}`);
-}
-
-/** Entry names that would leave the extraction directory (or are not portable) are refused outright. */
-function unsafeName(name: string): boolean {
-  return (
-    name.includes('\\') ||
-    name.includes('\0') ||
-    name.startsWith('/') ||
-    /^[A-Za-z]:/.test(name) ||
-    name.split('/').includes('..')
-  );
-}
-
-interface Budget {
-  zipPath: string;
-  maxEntryBytes: number;
-  maxTotalBytes: number;
-  read: number;
-}
-
-/**
- * Reads one entry into memory, counting what is actually inflated (a zip
- * bomb can lie in its headers) against the per-entry and total budgets.
- */
-async function readEntry(zip: ZipFile, entry: Entry, name: string, budget: Budget): Promise<Buffer> {
-  if (entry.isEncrypted()) throw invalid(budget.zipPath, `entry ${JSON.stringify(name)} is encrypted`);
-  if (entry.uncompressedSize > budget.maxEntryBytes) {
-    throw invalid(
-      budget.zipPath,
-      `entry ${JSON.stringify(name)} unpacks to ${entry.uncompressedSize} bytes, over the ${budget.maxEntryBytes}-byte limit per entry`,
-    );
-  }
-  let stream;
-  try {
-    stream = await zip.openReadStreamPromise(entry);
-  } catch (error) {
-    throw invalid(budget.zipPath, `entry ${JSON.stringify(name)} cannot be read: ${(error as Error).message}`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      budget.read += chunk.length;
-      if (size > budget.maxEntryBytes) {
-        throw invalid(
-          budget.zipPath,
-          `entry ${JSON.stringify(name)} unpacks to more than ${budget.maxEntryBytes} bytes (the limit per entry)`,
-        );
-      }
-      if (budget.read > budget.maxTotalBytes) {
-        throw invalid(
-          budget.zipPath,
-          `the archive unpacks to more than ${budget.maxTotalBytes} bytes (the limit for a whole export)`,
-        );
-      }
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    stream.destroy();
-    if (error instanceof LeakwatchError) throw error;
-    if (/too many bytes in the stream/.test((error as Error).message)) {
-      throw invalid(
-        budget.zipPath,
-        `entry ${JSON.stringify(name)} unpacks to more than the ${entry.uncompressedSize} bytes its header declares (a zip bomb?)`,
-      );
-    }
-    throw invalid(budget.zipPath, `entry ${JSON.stringify(name)} is damaged: ${(error as Error).message}`);
-  }
-  return Buffer.concat(chunks);
-}
-
-async function readJson(zip: ZipFile, entry: Entry, name: string, budget: Budget): Promise<unknown> {
-  const bytes = await readEntry(zip, entry, name, budget);
+async function readJson(zip: ZipFile, entry: Entry, name: string, budget: ZipBudget): Promise<unknown> {
+  const bytes = await readZipEntry(zip, entry, name, budget);
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw invalid(budget.zipPath, `entry ${JSON.stringify(name)} is not valid JSON`);
+    throw invalidArchive(budget.zipPath, `entry ${JSON.stringify(name)} is not valid JSON`);
   }
 }
 
@@ -158,12 +85,12 @@ export async function* readSlackExport(
   }
   try {
     if (zip.entryCount > limits.maxEntries) {
-      throw invalid(
+      throw invalidArchive(
         zipPath,
         `the archive lists ${zip.entryCount} entries, more than the limit of ${limits.maxEntries}`,
       );
     }
-    const budget: Budget = {
+    const budget: ZipBudget = {
       zipPath,
       maxEntryBytes: limits.maxEntryBytes,
       maxTotalBytes: limits.maxTotalBytes,
@@ -174,14 +101,14 @@ export async function* readSlackExport(
     try {
       for await (const entry of zip.eachEntry()) {
         const name = Buffer.from(entry.fileName as unknown as Uint8Array).toString('utf8');
-        if (unsafeName(name)) {
-          throw invalid(zipPath, `unsafe entry path ${JSON.stringify(name)} (absolute, "..", or backslash)`);
+        if (unsafeEntryName(name)) {
+          throw invalidArchive(zipPath, `unsafe entry path ${JSON.stringify(name)} (absolute, "..", or backslash)`);
         }
         if (!name.endsWith('/')) entries.set(name, entry);
       }
     } catch (error) {
       if (error instanceof LeakwatchError) throw error;
-      throw invalid(zipPath, `damaged zip archive (${(error as Error).message})`);
+      throw invalidArchive(zipPath, `damaged zip archive (${(error as Error).message})`);
     }
 
     // Some tools wrap the export in one top-level folder.
@@ -194,7 +121,7 @@ export async function* readSlackExport(
       const entry = at(file);
       if (!entry) continue;
       const list = await readJson(zip, entry, prefix + file, budget);
-      if (!Array.isArray(list)) throw invalid(zipPath, `${prefix + file} is not a list of conversations`);
+      if (!Array.isArray(list)) throw invalidArchive(zipPath, `${prefix + file} is not a list of conversations`);
       for (const c of list as Array<{ id?: unknown; name?: unknown }>) {
         if (typeof c?.id !== 'string') continue;
         const name = typeof c.name === 'string' ? c.name : c.id;
@@ -230,7 +157,7 @@ export async function* readSlackExport(
       const folder = day.match[1]!;
       const conversation = byFolder.get(folder) ?? { id: folder, name: folder };
       const messages = await readJson(zip, entries.get(day.name)!, day.name, budget);
-      if (!Array.isArray(messages)) throw invalid(zipPath, `${day.name} is not a list of messages`);
+      if (!Array.isArray(messages)) throw invalidArchive(zipPath, `${day.name} is not a list of messages`);
       for (const message of messages as SlackMessage[]) {
         if (!message || typeof message !== 'object' || !isScannableMessage(message)) continue;
         const doc = messageDocument(message, {
