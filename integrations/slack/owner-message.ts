@@ -213,7 +213,7 @@ export function renderOwnerMessage(input: OwnerMessageInput): SlackMessage {
       `leakwatch never shows the full secret. Press *I rotated it* once it is replaced: leakwatch re-checks that the old one is dead. Finding ${code(finding.id)}`,
     ),
   );
-  const who = audience.kind === 'owner' ? 'you posted' : 'was posted';
+  const who = audience.kind === 'owner' ? 'you posted' : 'posted in a shared place';
   const live = finding.liveness === 'live' ? ' and it still works' : '';
   return {
     text: escapeText(
