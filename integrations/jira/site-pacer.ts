@@ -11,9 +11,11 @@ export class SitePacer {
   readonly #limiter: HostRateLimiter;
   readonly #host: string;
   readonly #now: () => number;
+  /** The instant a `Retry-After` answer is being recorded at, so the delay is measured from one clock reading. */
+  #recordingAt: number | undefined;
 
   constructor(host: string, requestsPerSecond: number, now: () => number = Date.now) {
-    this.#limiter = new HostRateLimiter(requestsPerSecond, now);
+    this.#limiter = new HostRateLimiter(requestsPerSecond, () => this.#recordingAt ?? now());
     this.#host = host;
     this.#now = now;
   }
@@ -28,7 +30,12 @@ export class SitePacer {
 
   /** Records the site's `Retry-After` and returns the error to throw. */
   rateLimited(request: string, status: number, retryAfter: string | null | undefined): JiraRateLimitError {
-    const until = this.#limiter.backOff(this.#host, retryAfter ?? null);
-    return new JiraRateLimitError(request, status, Math.max(until - this.#now(), 0));
+    const at = (this.#recordingAt = this.#now());
+    try {
+      const until = this.#limiter.backOff(this.#host, retryAfter ?? null);
+      return new JiraRateLimitError(request, status, Math.max(until - at, 0));
+    } finally {
+      this.#recordingAt = undefined;
+    }
   }
 }
