@@ -1,4 +1,4 @@
-import type { Entry, ZipFile } from 'yauzl';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { ErrorCode, LeakwatchError } from '../src/core/errors.ts';
 
 /**
@@ -81,4 +81,18 @@ export async function readZipEntry(zip: ZipFile, entry: Entry, name: string, bud
     throw invalidArchive(budget.zipPath, `entry ${quoted} is damaged: ${(error as Error).message}`);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * Opens an archive for the readers above: names are validated by them, with our own messages; sizes are also
+ * checked against the headers by yauzl. A missing or unreadable file is `InputUnreadable`.
+ */
+export async function openArchive(zipPath: string): Promise<ZipFile> {
+  try {
+    return await yauzl.openPromise(zipPath, { autoClose: false, decodeStrings: false, validateEntrySizes: true });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT') throw new LeakwatchError(ErrorCode.InputUnreadable, `${zipPath}: no such file`);
+    throw new LeakwatchError(ErrorCode.InputUnreadable, `${zipPath}: not a readable zip archive (${e.message})`);
+  }
 }

@@ -1,6 +1,6 @@
-import { invalidArchive, readZipEntry, unsafeEntryName, type ZipBudget } from '../safe-zip.ts';
+import { invalidArchive, openArchive, readZipEntry, unsafeEntryName, type ZipBudget } from '../safe-zip.ts';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { ErrorCode, LeakwatchError } from '../../src/core/errors.ts';
+import { LeakwatchError } from '../../src/core/errors.ts';
 
 export interface SpaceExportOptions {
   /** Most entries the archive may list (default 200,000). */
@@ -197,14 +197,7 @@ export async function* readConfluenceSpaceExport(
   options: SpaceExportOptions = {},
 ): AsyncGenerator<SpaceExportDocument> {
   const limits = { ...DEFAULTS, ...options };
-  let zip: ZipFile;
-  try {
-    zip = await yauzl.openPromise(zipPath, { autoClose: false, decodeStrings: false, validateEntrySizes: true });
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT') throw new LeakwatchError(ErrorCode.InputUnreadable, `${zipPath}: no such file`);
-    throw new LeakwatchError(ErrorCode.InputUnreadable, `${zipPath}: not a readable zip archive (${e.message})`);
-  }
+  const zip = await openArchive(zipPath);
   try {
     const entries = await listEntries(zipPath, zip, limits.maxEntries);
     const budget: ZipBudget = {

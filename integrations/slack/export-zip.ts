@@ -1,7 +1,7 @@
-import { invalidArchive, readZipEntry, unsafeEntryName, type ZipBudget } from '../safe-zip.ts';
+import { invalidArchive, openArchive, readZipEntry, unsafeEntryName, type ZipBudget } from '../safe-zip.ts';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import type { DocumentRef } from '../../src/core/document.ts';
-import { ErrorCode, LeakwatchError } from '../../src/core/errors.ts';
+import { LeakwatchError } from '../../src/core/errors.ts';
 import type { InboundDocument } from '../../src/core/integration.ts';
 import type { Match } from '../../src/core/match.ts';
 import type { Scanner } from '../../src/detection/scanner.ts';
@@ -74,15 +74,7 @@ export async function* readSlackExport(
   options: SlackExportOptions = {},
 ): AsyncGenerator<SlackExportDocument> {
   const limits = { ...DEFAULTS, ...options };
-  let zip: ZipFile;
-  try {
-    // Names are validated here, with our own messages; sizes are checked against the headers by yauzl too.
-    zip = await yauzl.openPromise(zipPath, { autoClose: false, decodeStrings: false, validateEntrySizes: true });
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT') throw new LeakwatchError(ErrorCode.InputUnreadable, `${zipPath}: no such file`);
-    throw new LeakwatchError(ErrorCode.InputUnreadable, `${zipPath}: not a readable zip archive (${e.message})`);
-  }
+  const zip = await openArchive(zipPath);
   try {
     if (zip.entryCount > limits.maxEntries) {
       throw invalidArchive(
