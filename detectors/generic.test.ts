@@ -70,6 +70,9 @@ const lines: readonly [string, string | undefined][] = [
   ['secret: 3f786850e387550fdab836ed7e6dc881de23001b', undefined],
   ['token: d41d8cd98f00b204e9800998ecf8427e', undefined],
   ['access_key: 2b7f0c1e-8d4a-4b9e-9f3a-6c5d1e2f7a8b', undefined],
+  ['Idempotency-Key: "2B7F0C1E-8D4A-4B9E-9F3A-6C5D1E2F7A8B", retrying', undefined],
+  // Only a value that is exactly a UUID is skipped by the pattern: one that goes on is judged like any other.
+  ['api_key: 2b7f0c1e-8d4a-4b9e-9f3a-6c5d1e2f7a8bQz9xT', 'generic-api-key'],
   ['token is PLAT-48213, see the ticket', undefined],
   ['secret: C04QZ8HK7LM', undefined],
   ['api_key = os.environ["API_KEY"]', undefined],

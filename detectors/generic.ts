@@ -48,10 +48,16 @@ const KNOWN_SHAPES: readonly RegExp[] = [
   /^eyJ[\w-]{10}/,
 ];
 
+/** The two lists above as two regular expressions: two calls instead of a hundred (this runs on every candidate). */
+const KNOWN_PREFIX = new RegExp(
+  `^(?:${KNOWN_PREFIXES.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`,
+  'i',
+);
+const KNOWN_SHAPE = new RegExp(KNOWN_SHAPES.map((re) => `(?:${re.source})`).join('|'));
+
 /** True when `value` starts with a token prefix that a specific detector owns. */
 export function hasKnownTokenPrefix(value: string): boolean {
-  const lower = value.toLowerCase();
-  return KNOWN_PREFIXES.some((p) => lower.startsWith(p)) || KNOWN_SHAPES.some((re) => re.test(value));
+  return KNOWN_PREFIX.test(value) || KNOWN_SHAPE.test(value);
 }
 
 const LEET: Record<string, string> = {
@@ -128,6 +134,12 @@ const NOT_SECRET_SHAPES: readonly RegExp[] = [
   /^[A-Za-z_][\w.]*[<[][\w\s,.[\]<>|]*[>\]]$/, // generic type: Optional[str], Map<String,String>
 ];
 
+/** NOT_SECRET_SHAPES as two regular expressions (case-sensitive ones, case-insensitive ones): one call each. */
+const NOT_SECRET_SHAPE = NOT_SECRET_SHAPES.filter((re) => !re.flags.includes('i'));
+const NOT_SECRET_SHAPE_I = NOT_SECRET_SHAPES.filter((re) => re.flags.includes('i'));
+const NOT_SECRET = new RegExp(NOT_SECRET_SHAPE.map((re) => `(?:${re.source})`).join('|'));
+const NOT_SECRET_I = new RegExp(NOT_SECRET_SHAPE_I.map((re) => `(?:${re.source})`).join('|'), 'i');
+
 const HASH_LENGTHS = new Set([32, 40, 56, 64, 96, 128]);
 
 /** Password managers, vault products and status words people write after "password:". */
@@ -187,9 +199,10 @@ export function genericValueScore(raw: string, kind: ValueKind, quoted: boolean)
   const value = raw.replace(/^[([{<*_]+|[)\]}>*_]+$/g, '');
   const min = kind === 'password' ? 8 : 10;
   if (value.length < min || value.length > 150) return false;
+  // Every check below only rejects, so their order is free: the cheapest and most often decisive first.
+  if (NOT_SECRET.test(value) || NOT_SECRET_I.test(value)) return false;
   if (hasKnownTokenPrefix(value)) return false;
   if (looksLikeCode(value)) return false;
-  if (NOT_SECRET_SHAPES.some((re) => re.test(value))) return false;
   if (/^[0-9a-f]+$/i.test(value) && HASH_LENGTHS.has(value.length)) return false;
   if (STOP_VALUES.test(value) || STOP_VALUES.test(value.replace(/\d+$/, ''))) return false;
   if (isPlaceholderPassword(value)) return false;
@@ -226,13 +239,20 @@ const TRAIL = String.raw`[.,;:)\]}]`;
 const LAST_CHAR = String.raw`[^\s"'\x60<>\\.,;:)\]}]`;
 
 /**
+ * A value that is exactly a UUID (`Key: 2b7f0c1e-…`, the commonest assignment in tickets and logs) is an id,
+ * never a secret: `genericValueScore` rejects it, and failing the pattern on it here is several times cheaper
+ * than matching it and rejecting it afterwards. It must stay a subset of what `genericValueScore` rejects.
+ */
+const NOT_A_UUID = String.raw`(?![0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?!${VALUE_UNIT}))`;
+
+/**
  * The value, 8/10–150 chars, optionally quoted. The pattern never requires what
  * follows the value (that would make every failed attempt backtrack through
  * it); `close`, `tail` and `next` record it and `valueEnds` checks it.
  */
 function valueSource(min: number): string {
   return (
-    String.raw`(?<q>["'\x60]?)(?<secret>${VALUE_UNIT}{${min - 1},149}(?:${LAST_CHAR}|${TRAIL}(?=${QUOTE})))` +
+    String.raw`(?<q>["'\x60]?)${NOT_A_UUID}(?<secret>${VALUE_UNIT}{${min - 1},149}(?:${LAST_CHAR}|${TRAIL}(?=${QUOTE})))` +
     String.raw`(?<close>["'\x60]?)(?<tail>${TRAIL}{0,3})(?=(?<next>[\s\S]?))`
   );
 }
@@ -554,10 +574,11 @@ export const genericCliPassword: Detector = {
   id: 'generic-cli-password',
   name: 'Password on a command line',
   issuer: 'generic',
-  keywords: ['pass', '-u'],
+  // Every match starts with one of these (`--…pass…`, `-u`, `--user`, `sshpass`), so the pattern is only tried
+  // at their hits; with `pass` as the keyword (a common word) it had to search a window around each one.
+  keywords: ['--', '-u', 'sshpass'],
   pattern: new RegExp(`(?:${CLI_LEAD})${valueSource(8)}`, 'i'),
-  // A match starts at most 26 characters before `pass` (`--<24 chars>pass`) and ends at most ~230 after `-u`
-  // (`-u <64> -p <150>`): tight windows, since `pass` is a common word and each window is searched.
+  // A match ends at most ~230 characters after `-u` (`-u <64> -p <150>`).
   window: { before: 32, after: 240 },
   validate: (secret, groups) => valueEnds(groups) && genericValueScore(secret, 'password', Boolean(groups.q)),
   entropy: 3.0,

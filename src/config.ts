@@ -36,6 +36,7 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
     .optional(),
+  LEAKWATCH_DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   LEAKWATCH_HOST: z.string().min(1).default('127.0.0.1'),
   LEAKWATCH_TRUST_PROXY: bool.default(false),
@@ -47,6 +48,7 @@ const schema = z.object({
     .default(1024 * 1024),
   LEAKWATCH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(2),
   LEAKWATCH_WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  LEAKWATCH_VERIFY_NOTIFY_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
   LEAKWATCH_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.5).max(60).default(0.5),
   LEAKWATCH_VERIFY: bool.default(true),
   LEAKWATCH_VERIFY_DISABLED: csv,
@@ -88,6 +90,8 @@ export interface Config {
   /** Custom rule files (gitleaks TOML or leakwatch JSON/YAML). */
   rulesFiles: string[];
   databaseUrl: string | undefined;
+  /** PostgreSQL connections per pool; each process has two (queries, job queue). */
+  databasePoolSize: number;
   port: number;
   host: string;
   /** Behind a trusted reverse proxy: client address from X-Forwarded-For, Secure cookies from X-Forwarded-Proto. */
@@ -95,6 +99,8 @@ export interface Config {
   maxDocumentBytes: number;
   workerConcurrency: number;
   workerBatchSize: number;
+  /** Jobs a verify or notify worker fetches and handles as one batch (a fixed number of statements per batch). */
+  verifyNotifyBatchSize: number;
   pollIntervalSeconds: number;
   verification: VerificationPolicy;
   reverify: { intervalSeconds: number; graceSeconds: number };
@@ -140,12 +146,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxWindowChars: c.LEAKWATCH_MAX_WINDOW_CHARS,
     rulesFiles: c.LEAKWATCH_RULES,
     databaseUrl: c.DATABASE_URL,
+    databasePoolSize: c.LEAKWATCH_DATABASE_POOL_SIZE,
     port: c.PORT,
     host: c.LEAKWATCH_HOST,
     trustProxy: c.LEAKWATCH_TRUST_PROXY,
     maxDocumentBytes: c.LEAKWATCH_MAX_DOCUMENT_BYTES,
     workerConcurrency: c.LEAKWATCH_WORKER_CONCURRENCY,
     workerBatchSize: c.LEAKWATCH_WORKER_BATCH_SIZE,
+    verifyNotifyBatchSize: c.LEAKWATCH_VERIFY_NOTIFY_BATCH_SIZE,
     pollIntervalSeconds: c.LEAKWATCH_POLL_INTERVAL_SECONDS,
     verification: {
       enabled: c.LEAKWATCH_VERIFY,

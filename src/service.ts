@@ -12,7 +12,7 @@ import { loadFingerprintKey } from './detection/fingerprint.ts';
 import { createScanner } from './detection/scanner.ts';
 import { cachedAllowlist } from './findings/allowlist-cache.ts';
 import { SealedBox } from './findings/sealed-box.ts';
-import { createDocumentSink } from './jobs/document-sink.ts';
+import { createDocumentSink, inlineScan } from './jobs/document-sink.ts';
 import { ensureQueues, startJobQueue } from './jobs/job-queue.ts';
 import { handleRedact } from './jobs/redact-worker.ts';
 import { handleHook } from './jobs/hook-worker.ts';
@@ -75,7 +75,13 @@ export async function startService(
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, scanner });
   for (const warning of warnings) logger.warn(warning);
 
-  const handle = overrides.handle ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
+  const handle =
+    overrides.handle ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.databasePoolSize,
+    }));
   await migrateToLatest(handle.db);
   const boss: PgBoss = await startJobQueue(handle, { supervise: roles.workers });
   boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
@@ -83,7 +89,6 @@ export async function startService(
   const now = overrides.now ?? (() => new Date());
 
   const transit = new SealedBox(fingerprintKey, 'transit');
-  const sink = createDocumentSink(boss, transit, now);
   const autoRedact = new Set(config.autoRedact);
   const ctx: PipelineContext = {
     db: handle.db,
@@ -106,6 +111,8 @@ export async function startService(
     now,
     reverify: config.reverify,
   };
+  // A process that runs the pipeline scans small documents as they arrive; one that only takes them in queues them.
+  const sink = createDocumentSink(boss, transit, now, roles.workers ? { inline: inlineScan(ctx) } : {});
   const integrationDeps: IntegrationDeps = {
     db: handle.db,
     boss,
@@ -149,6 +156,7 @@ export async function startService(
       {
         concurrency: config.workerConcurrency,
         batchSize: config.workerBatchSize,
+        verifyNotifyBatchSize: config.verifyNotifyBatchSize,
         pollingIntervalSeconds: config.pollIntervalSeconds,
       },
       {

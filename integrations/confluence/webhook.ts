@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Kysely } from 'kysely';
 import type { DocumentSink } from '../../src/core/integration.ts';
 import type { Secret } from '../../src/core/secret.ts';
@@ -78,11 +79,13 @@ function reject(c: Context, status: 400 | 401 | 413 | 503, code: string, message
  */
 export function confluenceWebhookRoutes(deps: WebhookDeps): Hono {
   const app = new Hono();
-  app.post(WEBHOOK_PATH, async (c) => {
-    const length = Number(c.req.header('content-length') ?? 0);
-    if (length > MAX_BODY_BYTES) return reject(c, 413, 'payload_too_large', 'webhook body is too large');
+  // Refused before it is read: a Content-Length over the cap at once, a chunked body as soon as it crosses it.
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => reject(c, 413, 'payload_too_large', 'webhook body is too large'),
+  });
+  app.post(WEBHOOK_PATH, limit, async (c) => {
     const raw = await c.req.text();
-    if (raw.length > MAX_BODY_BYTES) return reject(c, 413, 'payload_too_large', 'webhook body is too large');
     if (!verifyHubSignature(deps.secret, raw, c.req.header('x-hub-signature'))) {
       return reject(c, 401, 'invalid_signature', 'X-Hub-Signature is missing or does not match the body');
     }

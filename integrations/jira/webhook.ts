@@ -1,9 +1,11 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { Kysely } from 'kysely';
 import type { DocumentSink, InboundDocument } from '../../src/core/integration.ts';
 import type { Secret } from '../../src/core/secret.ts';
 import type { Database } from '../../src/db/schema.ts';
+import { unstorableTextPath } from '../../src/db/storable-text.ts';
 import type { Logger } from '../../src/logger.ts';
 import { parseComment, parseUserRef, type JiraClient, type JiraComment } from './jira-client.ts';
 import { JiraRateLimitError } from './jira-errors.ts';
@@ -69,11 +71,13 @@ export function verifyJiraSignature(secret: string, header: string | undefined, 
  */
 export function jiraWebhookRoutes(ctx: WebhookContext): Hono {
   const app = new Hono();
-  app.post('/webhooks/jira', async (c) => {
-    const declared = Number(c.req.header('content-length') ?? '0');
-    if (declared > MAX_BODY_BYTES) return error(c, 413, 'payload_too_large', 'webhook body is too large');
+  // Refused before it is read: a Content-Length over the cap at once, a chunked body as soon as it crosses it.
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => error(c, 413, 'payload_too_large', 'webhook body is too large'),
+  });
+  app.post('/webhooks/jira', limit, async (c) => {
     const raw = new Uint8Array(await c.req.arrayBuffer());
-    if (raw.length > MAX_BODY_BYTES) return error(c, 413, 'payload_too_large', 'webhook body is too large');
     if (!verifyJiraSignature(ctx.secret.reveal(), c.req.header('x-hub-signature'), raw)) {
       return error(c, 401, 'invalid_signature', 'X-Hub-Signature does not match the body and JIRA_WEBHOOK_SECRET');
     }
@@ -87,6 +91,12 @@ export function jiraWebhookRoutes(ctx: WebhookContext): Hono {
       return error(c, 400, 'invalid_payload', 'webhook body is not an object');
     const timestamp = typeof body.timestamp === 'number' ? body.timestamp : Number.NaN;
     if (!Number.isFinite(timestamp)) return error(c, 400, 'invalid_payload', 'webhook body has no timestamp');
+    // Ids and names end up in stored references, which PostgreSQL cannot hold with NUL or lone surrogates
+    // (the comment body is text to scan, sealed before it is stored, so it may hold anything).
+    const unstorable = unstorableTextPath(withoutCommentBody(body));
+    if (unstorable !== undefined) {
+      return error(c, 400, 'invalid_payload', `${unstorable}: must not contain NUL characters or unpaired surrogates`);
+    }
     const age = ctx.now().getTime() - timestamp;
     if (age > WEBHOOK_MAX_AGE_MS || age < -WEBHOOK_MAX_SKEW_MS) {
       return error(c, 401, 'stale_event', 'webhook timestamp is outside the accepted window');
@@ -134,6 +144,12 @@ export function jiraWebhookRoutes(ctx: WebhookContext): Hono {
     return c.json({ ok: true, documents: docs.length });
   });
   return app;
+}
+
+function withoutCommentBody(body: WebhookBody): unknown {
+  const comment = body.comment;
+  if (comment === null || typeof comment !== 'object' || Array.isArray(comment)) return body;
+  return { ...body, comment: { ...comment, body: undefined } };
 }
 
 async function documentsForEvent(

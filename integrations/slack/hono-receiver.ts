@@ -1,7 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ReceiverMultipleAckError, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { unstorableTextPath } from '../../src/db/storable-text.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { SlackEventStore } from './event-dedupe.ts';
 import type { SlackEventEnvelope } from './message-events.ts';
@@ -90,13 +92,33 @@ function parseRetryNum(value: string | undefined): number | undefined {
 }
 
 function isEnvelope(body: Record<string, unknown>): body is Record<string, unknown> & SlackEventEnvelope {
-  return (
-    typeof body.event_id === 'string' &&
-    body.event_id.length > 0 &&
-    body.event_id.length <= 128 &&
-    body.event !== null &&
-    typeof body.event === 'object'
-  );
+  return typeof body.event_id === 'string' && /^[\x21-\x7e]{1,128}$/.test(body.event_id) && isObject(body.event);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Fields Bolt dereferences as objects when present; Slack always sends them as objects. */
+const OBJECT_FIELDS = ['user', 'team', 'channel', 'enterprise', 'view', 'container', 'message', 'state'] as const;
+
+/**
+ * Why an interactive payload or slash command is not shaped as Slack sends
+ * it, or undefined. Bolt trusts the shape of what it is handed (a `channel`
+ * that is a number makes it throw), so a signed but malformed body is refused
+ * here with a 400 instead of failing inside Bolt with a 500.
+ */
+function malformedInteractive(body: Record<string, unknown>): string | undefined {
+  if (body.event !== undefined) return 'events must come as event_callback';
+  if (body.command !== undefined && typeof body.command !== 'string') return 'command must be a string';
+  if (body.type !== undefined && typeof body.type !== 'string') return 'type must be a string';
+  for (const field of OBJECT_FIELDS) {
+    if (body[field] !== undefined && body[field] !== null && !isObject(body[field]))
+      return `${field} must be an object`;
+  }
+  if (body.actions !== undefined && !(Array.isArray(body.actions) && body.actions.every(isObject))) {
+    return 'actions must be a list of objects';
+  }
+  return undefined;
 }
 
 /**
@@ -132,7 +154,12 @@ export class HonoReceiver implements Receiver {
       now: options.now ?? (() => new Date()),
     };
     this.routes = new Hono();
-    for (const path of SLACK_PATHS) this.routes.post(path, (c) => this.#handle(c));
+    // Refused before it is read: a Content-Length over the cap at once, a chunked body as soon as it crosses it.
+    const limit = bodyLimit({
+      maxSize: this.#options.maxBodyBytes,
+      onError: (c) => c.json({ error: { code: 'body_too_large', message: 'request body is too large' } }, 413),
+    });
+    for (const path of SLACK_PATHS) this.routes.post(path, limit, (c) => this.#handle(c));
   }
 
   init(app: App): void {
@@ -148,10 +175,7 @@ export class HonoReceiver implements Receiver {
     const fail = (status: ContentfulStatusCode, code: string, message: string) =>
       c.json({ error: { code, message } }, status);
 
-    const declared = Number(c.req.header('content-length') ?? '0');
-    if (declared > options.maxBodyBytes) return fail(413, 'body_too_large', 'request body is too large');
     const rawBody = new Uint8Array(await c.req.arrayBuffer());
-    if (rawBody.byteLength > options.maxBodyBytes) return fail(413, 'body_too_large', 'request body is too large');
 
     const check = verifySlackSignature({
       signingSecret: options.signingSecret,
@@ -171,6 +195,10 @@ export class HonoReceiver implements Receiver {
     } catch {
       return fail(400, 'body_invalid', 'body must be JSON or a form with a JSON `payload` field');
     }
+    const unstorable = unstorableTextPath(body);
+    if (unstorable !== undefined) {
+      return fail(400, 'body_invalid', `${unstorable}: must not contain NUL characters or unpaired surrogates`);
+    }
     if (body.ssl_check !== undefined) return c.body(null, 200);
     if (body.type === 'url_verification') {
       if (typeof body.challenge !== 'string') return fail(400, 'body_invalid', 'url_verification needs a challenge');
@@ -186,6 +214,8 @@ export class HonoReceiver implements Receiver {
       if (!isEnvelope(body)) return fail(400, 'body_invalid', 'event_callback needs event_id and event');
       return this.#handleEvent(c, app, body, retryNum, retryReason, fail);
     }
+    const malformed = malformedInteractive(body);
+    if (malformed !== undefined) return fail(400, 'body_invalid', malformed);
     return this.#handleInteractive(c, app, body, retryNum, retryReason, fail);
   }
 

@@ -193,9 +193,38 @@ export function createSlackNotifier(deps: SlackOutboundDeps): Notifier {
     }
   }
 
+  /** A message the bot posted in `channel` since `since` whose buttons carry `findingId`, if any (a few pages at most). */
+  async function findBotMessage(channel: string, since: Date, findingId: string): Promise<string | undefined> {
+    let cursor: string | undefined;
+    for (let page = 0; page < 5; page++) {
+      const history = await deps.bot.conversations.history({
+        channel,
+        // A minute of slack for clock skew between us and Slack.
+        oldest: String(Math.floor(since.getTime() / 1000) - 60),
+        limit: 200,
+        ...(cursor ? { cursor } : {}),
+      });
+      const found = history.messages?.find((m) => m.bot_id && JSON.stringify(m.blocks ?? []).includes(findingId));
+      if (found?.ts) return found.ts;
+      cursor = history.response_metadata?.next_cursor || undefined;
+      if (!history.has_more || !cursor) return undefined;
+    }
+    throw new Error('too many messages to tell whether the notice was delivered');
+  }
+
   return {
     name: 'slack',
     recipientFor: (notice) => recipientKey(notice.owner),
+    async findDelivered(notice, since) {
+      const recipient = recipientKey(notice.owner);
+      const target = await resolveTarget(notice.owner);
+      let channel: string | undefined;
+      if (target.kind === 'security') channel = deps.config.securityChannel;
+      else channel = (await deps.bot.conversations.open({ users: target.user })).channel?.id;
+      if (!channel) return null;
+      const ts = await findBotMessage(channel, since, notice.finding.id);
+      return ts ? { delivered: true, recipient, externalId: messageRef(channel, ts) } : null;
+    },
     async notifyOwner(notice) {
       const recipient = recipientKey(notice.owner);
       const target = await resolveTarget(notice.owner);

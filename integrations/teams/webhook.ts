@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
+import { unstorableTextPath } from '../../src/db/storable-text.ts';
 import type { FetchJob } from './message-fetch.ts';
 import { parseResource } from './message-documents.ts';
 import { TEAMS_QUEUES, type TeamsContext } from './teams-context.ts';
@@ -98,6 +99,16 @@ export function teamsWebhookRoutes(ctx: TeamsContext): Hono {
       );
     }
     const items = parsed.data.value;
+    // Ids, resources and change types are stored (jobs, inbound_events): PostgreSQL cannot hold NUL or lone surrogates.
+    const unstorable = unstorableTextPath(items);
+    if (unstorable !== undefined) {
+      return fail(
+        c,
+        400,
+        'invalid_notification',
+        `value.${unstorable}: must not contain NUL characters or unpaired surrogates`,
+      );
+    }
 
     const expected = await ctx.clientState();
     if (!items.every((item) => sameClientState(item.clientState, expected))) {

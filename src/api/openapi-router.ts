@@ -1,6 +1,7 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
 import type { ApiScope } from '../db/api-keys-repository.ts';
+import { unstorableTextPath } from '../db/storable-text.ts';
 import { ApiError } from './api-error.ts';
 import type { ApiContext, ApiEnv } from './api-context.ts';
 import { requireScope } from './require-scope.ts';
@@ -12,11 +13,28 @@ export function validationError(error: ZodError): ApiError {
   return new ApiError(400, 'invalid_request', `${field}: ${issue.message}`, field);
 }
 
-/** A router whose routes are described in the OpenAPI document and whose validation errors name the field. */
-export function createRouter() {
+/** The 400 for a value PostgreSQL cannot store (NUL, unpaired surrogate), naming the field. */
+function unstorableError(field: string): ApiError {
+  return new ApiError(
+    400,
+    'invalid_request',
+    `${field}: must not contain NUL characters or unpaired surrogates`,
+    field,
+  );
+}
+
+/**
+ * A router whose routes are described in the OpenAPI document and whose
+ * validation errors name the field. Validated bodies, queries and parameters
+ * must also be storable as PostgreSQL text, except `sealedFields` (body
+ * fields, at any depth, sealed into bytes and never stored as text).
+ */
+export function createRouter(options: { sealedFields?: readonly string[] } = {}) {
   return new OpenAPIHono<ApiEnv>({
     defaultHook: (result) => {
       if (!result.success) throw validationError(result.error);
+      const field = unstorableTextPath(result.data, result.target === 'json' ? options.sealedFields : []);
+      if (field !== undefined) throw unstorableError(field);
     },
   });
 }

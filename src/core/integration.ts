@@ -20,8 +20,9 @@ export interface InboundDocument {
 
 /**
  * The durable way into the pipeline. `submit` resolves only once every
- * document is stored as a scan job (its text sealed), so a webhook may be
- * acknowledged and a poll cursor advanced right after it (invariant 2).
+ * document is durable: scanned with its findings and their next jobs recorded,
+ * or stored as a scan job (its text sealed). A webhook may be acknowledged and
+ * a poll cursor advanced right after it (invariant 2).
  */
 export interface DocumentSink {
   submit(documents: readonly InboundDocument[]): Promise<void>;

@@ -27,6 +27,8 @@ export interface VerificationResult {
   facts?: VerificationFacts;
   /** For `unknown` caused by rate limiting: when the issuer allows another attempt (epoch ms). */
   retryAt?: number;
+  /** For `unknown` caused by something that may pass (5xx, timeout, network): worth checking again later. */
+  retryable?: boolean;
 }
 
 /** Methods a verifier may use. State-changing methods (PUT/PATCH/DELETE) are refused by the runner. */
@@ -94,6 +96,8 @@ export type RevocationOutcome = (typeof REVOCATION_OUTCOMES)[number];
 export interface RevocationResult {
   outcome: RevocationOutcome;
   reason?: string;
+  /** A failure a later attempt may cure (rate limit, 5xx, timeout, network): the caller retries. */
+  retryable?: boolean;
 }
 
 /** Revokes a credential through the issuer's public API (self-revocation or a finder's revoke endpoint). */

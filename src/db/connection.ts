@@ -20,6 +20,8 @@ export interface DatabaseHandle {
   kind: 'pglite' | 'postgres';
   /** Connection string for components with their own pool (pg-boss on PostgreSQL). */
   connectionString?: string;
+  /** Connections per pool on PostgreSQL (components with their own pool use as many). */
+  poolSize?: number;
   /** In-process executor for pg-boss on PGlite. */
   executeSql?: ExecuteSql;
   listen?: Listen;
@@ -50,8 +52,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       allowExitOnIdle: false,
     });
     pool.on('error', () => {});
+    // The pool listens for errors only on idle clients. A client checked out by a query or transaction
+    // whose socket dies (database restart, network cut) emits 'error' with nobody listening, which ends
+    // the process; its statement fails on its own, and the pool discards the client when it comes back.
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', connectionString: options.databaseUrl, close: () => db.destroy() };
+    return {
+      db,
+      kind: 'postgres',
+      connectionString: options.databaseUrl,
+      poolSize: options.poolSize ?? 10,
+      close: () => db.destroy(),
+    };
   }
   let dataDirectory: string | undefined;
   if (!options.inMemory) {

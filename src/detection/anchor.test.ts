@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leadingLiterals } from './anchor.ts';
+import { allowedBefore, leadingLiterals } from './anchor.ts';
 
 const sorted = (list: string[] | undefined) => (list === undefined ? undefined : [...list].sort());
 
@@ -47,5 +47,28 @@ describe('leadingLiterals', () => {
     const pattern = /a?b?c?d?e?f?g?(?<secret>x)/;
     expect(leadingLiterals(pattern.source, 64)).toBeUndefined();
     expect(leadingLiterals(pattern.source, 200)).toHaveLength(128);
+  });
+});
+
+describe('allowedBefore', () => {
+  const allowed = (table: Uint8Array | undefined, chars: string) => [...chars].map((c) => table?.[c.charCodeAt(0)]);
+
+  it('reads the characters a leading negative lookbehind or \\b lets stand before the keyword', () => {
+    const lookbehind = allowedBefore(/(?<![A-Za-z0-9_])(?<secret>xoxb-[0-9]{10})/, ['xoxb-']);
+    expect(allowed(lookbehind, 'aZ9_')).toEqual([0, 0, 0, 0]);
+    expect(allowed(lookbehind, ' "=:-\n')).toEqual([1, 1, 1, 1, 1, 1]);
+    // With the i flag the class covers both cases; \b depends on the keyword's first character.
+    expect(allowed(allowedBefore(/(?<![a-z])(?:expo|eas)(?<secret>x)/i, ['expo', 'eas']), 'lL-')).toEqual([0, 0, 1]);
+    expect(allowed(allowedBefore(/\bbearer\s(?<secret>x+)/i, ['bearer']), 'a_ (')).toEqual([0, 0, 1, 1]);
+    expect(allowed(allowedBefore(/\b:\/\/(?<secret>x+)/, ['://']), 'a (')).toEqual([1, 0, 0]);
+  });
+
+  it('has no table when the pattern does not start with such an assertion or it rejects nothing', () => {
+    expect(allowedBefore(/xoxb-(?<secret>[0-9]{10})/, ['xoxb-'])).toBeUndefined();
+    expect(allowedBefore(/(?:(?<![\w-])--|-u)(?<secret>x)/, ['--', '-u'])).toBeUndefined();
+    expect(allowedBefore(/(?<=[=:])(?<secret>sk-[a-z]{8})/, ['sk-'])).toBeUndefined();
+    // Needs more than one character of context: never judged from one, so nothing is rejected.
+    expect(allowedBefore(/(?<!Credential=)(?<secret>AKIA[A-Z2-7]{16})/, ['akia'])).toBeUndefined();
+    expect(allowedBefore(/(?<![a-z])(?<secret>x)/, [])).toBeUndefined();
   });
 });

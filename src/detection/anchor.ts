@@ -226,3 +226,40 @@ class PrefixParser {
     return false;
   }
 }
+
+/**
+ * The zero-width assertions a pattern starts with that depend only on the
+ * character before the match (`\b`, `\B`, negative lookbehinds without
+ * anchors or nested groups, such as `(?<![A-Za-z0-9_])`), as source text.
+ */
+const LEADING_BOUNDARY =
+  /^(?:\\[bB]|\(\?<!(?:\[(?:\\.|[^\]\\])*\]|\\[dDwWsS]|\\[^bBdDwWsSk1-9]|[^()[\]\\^$|?*+{])*\))+/;
+
+/**
+ * Which ASCII characters may stand right before a match of `pattern` that
+ * starts with one of `keywords` (index = char code, 1 = allowed), judged by
+ * the pattern's leading boundary assertions alone; undefined when it has none.
+ * Lets the scanner skip a keyword hit inside a word (`eas` in `please`) with
+ * one table read instead of running the pattern. Exact, not a heuristic: the
+ * assertions are evaluated by the regex engine itself, on each character
+ * followed by each keyword; a negative lookbehind that needs more than one
+ * character of context passes on one, so it never rejects a hit wrongly.
+ * Non-ASCII characters and the start of the text are always allowed.
+ */
+export function allowedBefore(pattern: RegExp, keywords: readonly string[]): Uint8Array | undefined {
+  const lead = LEADING_BOUNDARY.exec(pattern.source)?.[0];
+  if (lead === undefined || keywords.length === 0) return undefined;
+  const assertion = new RegExp(lead, pattern.flags.replace(/[gyd]/g, '') + 'y');
+  const allowed = new Uint8Array(128);
+  let rejects = false;
+  for (let c = 0; c < 128; c++) {
+    allowed[c] = keywords.some((k) => {
+      assertion.lastIndex = 1;
+      return assertion.test(String.fromCharCode(c) + k);
+    })
+      ? 1
+      : 0;
+    if (allowed[c] === 0) rejects = true;
+  }
+  return rejects ? allowed : undefined;
+}

@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,13 @@ describe('fingerprint', () => {
     expect(fingerprint('key-one', ['AKIA1', 'secret'])).toBe(a);
     expect(fingerprint('key-two', ['AKIA1', 'secret'])).not.toBe(a);
     expect(fingerprint('key-one', ['AKIA1s', 'ecret'])).not.toBe(a);
+  });
+
+  it('gives the same fingerprint for the key as a string, as bytes and as an imported KeyObject', () => {
+    const a = fingerprint('key-one', ['AKIA1', 'secret']);
+    expect(fingerprint(new TextEncoder().encode('key-one'), ['AKIA1', 'secret'])).toBe(a);
+    expect(fingerprint(createSecretKey(Buffer.from('key-one', 'utf8')), ['AKIA1', 'secret'])).toBe(a);
+    expect(fingerprint(createSecretKey(Buffer.from('key-two', 'utf8')), ['AKIA1', 'secret'])).not.toBe(a);
   });
 
   it('generates a private key file on first run and reuses it', () => {

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * hash: a bare SHA-256 of a low-entropy password could be brute-forced from the
  * database, an HMAC cannot without the key.
  */
-export function fingerprint(key: string | Uint8Array, parts: readonly string[]): string {
+export function fingerprint(key: string | Uint8Array | KeyObject, parts: readonly string[]): string {
   const hmac = createHmac('sha256', key);
   // Length-prefix each part so ('ab','c') and ('a','bc') differ.
   for (const part of parts) hmac.update(`${part.length}:`).update(part);

@@ -26,6 +26,12 @@ const TEMPLATE = /\$\{|\{\{|\}\}|^<.*>$|^%[\w.-]+%$|\$\(|^\$[A-Z_][A-Z0-9_]*$/;
 /** Masking characters people type when they redact by hand. */
 const MASKED = /[*•…]{2,}|x{5,}|X{5,}|\.\.\./;
 
+/**
+ * The three patterns above in one case-insensitive pass, a superset of them: most values contain none, and
+ * one regular expression call is cheaper than three (this runs on every candidate of every detector).
+ */
+const ANY_PATTERN = new RegExp(`${PLACEHOLDER_WORDS.source}|${TEMPLATE.source}|${MASKED.source}`, 'i');
+
 const SEQUENCES = ['0123456789', 'abcdefghij', 'ABCDEFGHIJ', 'qwertyuiop'];
 
 function longestRun(value: string): number {
@@ -45,9 +51,11 @@ function longestRun(value: string): number {
  */
 export function placeholderReason(value: string): string | undefined {
   if (KNOWN_SAMPLES.has(value)) return 'known documentation sample';
-  if (PLACEHOLDER_WORDS.test(value)) return 'placeholder word';
-  if (TEMPLATE.test(value)) return 'template expression';
-  if (MASKED.test(value)) return 'masked';
+  if (ANY_PATTERN.test(value)) {
+    if (PLACEHOLDER_WORDS.test(value)) return 'placeholder word';
+    if (TEMPLATE.test(value)) return 'template expression';
+    if (MASKED.test(value)) return 'masked';
+  }
   // A random token essentially never repeats one character six times in a row.
   if (longestRun(value) >= 6) return 'repeated character';
   for (const seq of SEQUENCES) if (value.includes(seq)) return 'sequential characters';

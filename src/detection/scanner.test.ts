@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Detector } from '../core/detector.ts';
 import { createScanner, type ScanStats } from './scanner.ts';
+import { fingerprint } from './fingerprint.ts';
 
 const TOKEN = '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';
 
@@ -54,6 +55,8 @@ describe('createScanner', () => {
     expect(text.slice(m!.start, m!.end)).toBe(TOKEN);
     expect(m!.redacted).toBe('npm_********Sowm');
     expect(m!.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    // The scanner imports the key once; the fingerprint must be the same HMAC as with the key as given.
+    expect(m!.fingerprint).toBe(fingerprint(key, [TOKEN]));
     expect(createScanner({ detectors: [npmLike], fingerprintKey: `${key}x` }).scan(text)[0]!.fingerprint).not.toBe(
       m!.fingerprint,
     );
@@ -145,6 +148,23 @@ describe('createScanner', () => {
     expect(scanner.scan(text, { stats }).map((m) => text.slice(m.start, m.end))).toEqual([TOKEN, TOKEN]);
     // Three hits, each tried once: far less than the text length.
     expect(stats.regionChars.get('npm-like')).toBeLessThan(text.length / 4);
+  });
+
+  it('does not try a pattern at a keyword hit its leading boundary rules out', () => {
+    const expoLike: Detector = {
+      ...generic,
+      id: 'expo-like',
+      keywords: ['eas', 'expo'],
+      pattern: /(?<![a-z])(?:expo|eas)(?![a-z])[\w.-]{0,24}[\s:=]{1,4}(?<secret>[A-Za-z0-9_-]{40})(?![\w-])/i,
+    };
+    const scanner = createScanner({ detectors: [expoLike], fingerprintKey: key });
+    const stats: ScanStats = { keywordHits: 0, regionChars: new Map(), attempts: new Map() };
+    const secret = 'Zq8mR2vK9pL4xW7nT1sY6bH3Xw7nT1sY6bH3Zq8m';
+    const text = `please release the lease, ${'please '.repeat(50)}\nEXPO_TOKEN=${secret} (eas build)\n(eas: ${secret})`;
+    expect(scanner.scan(text, { stats }).map((m) => text.slice(m.start, m.end))).toEqual([secret, secret]);
+    expect(stats.keywordHits).toBe(3 + 50 + 3);
+    // Only the three hits after a non-letter are tried: `eas` inside please/release/lease never is.
+    expect(stats.attempts!.get('expo-like')).toBe(3);
   });
 
   it('tries a pattern that starts with named groups and alternatives of its keywords only at the hits', () => {

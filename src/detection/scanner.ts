@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import type { Detector } from '../core/detector.ts';
 import type { Match, MatchPart, Span } from '../core/match.ts';
 import { Secret } from '../core/secret.ts';
@@ -5,7 +6,7 @@ import { shannonEntropy } from './entropy.ts';
 import { fingerprint } from './fingerprint.ts';
 import { normalize, type TextFormat } from './normalize.ts';
 import { placeholderReason } from './placeholders.ts';
-import { leadingLiterals } from './anchor.ts';
+import { allowedBefore, leadingLiterals } from './anchor.ts';
 import { KeywordHits, KeywordPrefilter } from './prefilter.ts';
 import { redactSecret } from './redact.ts';
 
@@ -78,6 +79,12 @@ interface CompiledDetector {
    * in a window around them.
    */
   anchored: boolean;
+  /**
+   * For anchored patterns that start with a boundary assertion: which ASCII
+   * characters may precede a match (see `allowedBefore`), checked when hits
+   * are grouped, before the pattern is run at them.
+   */
+  boundaryBefore: Uint8Array | undefined;
   /** Named `secret` group, or the numbered group holding the secret. */
   secretGroup: 'secret' | number;
   before: number;
@@ -108,12 +115,14 @@ function compileDetector(detector: Detector): CompiledDetector {
     throw new Error(`detector ${detector.id}: pattern has no (?<secret>…) group and no secretGroup`);
   }
   const keywords = detector.keywords.map((k) => k.toLowerCase());
+  const anchored = anchoredAtKeywords(detector.pattern, keywords);
   return {
     detector,
     regex: compile(detector.pattern, 'g'),
     sticky: compile(detector.pattern, 'y'),
     locate: compile(detector.pattern, 'y', true),
-    anchored: anchoredAtKeywords(detector.pattern, keywords),
+    anchored,
+    boundaryBefore: anchored ? allowedBefore(detector.pattern, keywords) : undefined,
     secretGroup: named ? 'secret' : detector.secretGroup!,
     before: detector.window?.before ?? DEFAULT_BEFORE,
     after: detector.window?.after ?? DEFAULT_AFTER,
@@ -137,8 +146,9 @@ function publicPrefix(secret: string, keywords: readonly string[]): string {
 }
 
 function isPlausible(value: string, entropyFloor: number, checkPlaceholder: boolean): boolean {
-  if (checkPlaceholder && placeholderReason(value) !== undefined) return false;
-  return entropyFloor <= 0 || shannonEntropy(value) >= entropyFloor;
+  // Entropy first: it is the cheaper of the two (both must pass).
+  if (entropyFloor > 0 && shannonEntropy(value) < entropyFloor) return false;
+  return !checkPlaceholder || placeholderReason(value) === undefined;
 }
 
 /**
@@ -159,6 +169,9 @@ export function createScanner(options: ScannerOptions): Scanner {
     ids.add(d.id);
   }
   const compiled = options.detectors.map(compileDetector);
+  // Imported once: an HMAC keyed with a string or bytes imports the key again at every call (~3× slower).
+  const key = options.fingerprintKey;
+  const fingerprintKey = createSecretKey(typeof key === 'string' ? Buffer.from(key, 'utf8') : key);
   const windowChars = options.windowChars ?? 1024 * 1024;
   const overlap = options.windowOverlapChars ?? 32 * 1024;
   if (overlap >= windowChars) throw new Error('windowOverlapChars must be smaller than windowChars');
@@ -202,6 +215,20 @@ export function createScanner(options: ScannerOptions): Scanner {
   const pendingDetectors: number[] = [];
 
   /**
+   * Per detector, 128 entries: may the pattern match at a keyword hit preceded
+   * by this ASCII character? All 1 except for anchored patterns that start
+   * with a boundary assertion (see `allowedBefore`), so a hit inside a word
+   * (`eas` in `please`) is dropped here instead of being tried.
+   */
+  const precededBy = new Uint8Array(compiled.length * 128).fill(1);
+  compiled.forEach((c, d) => {
+    if (c.boundaryBefore !== undefined) precededBy.set(c.boundaryBefore, d * 128);
+  });
+  /** The block's (detector, hit start) pairs that survive that check, in hit order. */
+  let pairDetector = new Int32Array(1024);
+  let pairStart = new Int32Array(1024);
+
+  /**
    * Groups the block's keyword hits (those starting before `startsBefore`) by
    * detector, with a counting sort so there are no per-detector arrays:
    * afterwards detector `d = triggered[t]` has its hit starts in
@@ -209,21 +236,34 @@ export function createScanner(options: ScannerOptions): Scanner {
    * Returns how many detectors were triggered; `keptHits` counts the hits.
    */
   function groupHits(startsBefore: number): number {
+    const starts = hits.starts;
+    const keywords = hits.keywords;
+    const count = hits.length;
     let detectorsHit = 0;
     let total = 0;
-    keptHits = 0;
-    for (let i = 0; i < hits.length; i++) {
-      if (hits.starts[i]! >= startsBefore) continue;
-      keptHits++;
-      const k = hits.keywords[i]!;
-      for (let o = ownerStart[k]!; o < ownerStart[k + 1]!; o++) {
+    let kept = 0;
+    for (let i = 0; i < count; i++) {
+      const start = starts[i]!;
+      if (start >= startsBefore) continue;
+      kept++;
+      const k = keywords[i]!;
+      const firstOwner = ownerStart[k]!;
+      const lastOwner = ownerStart[k + 1]!;
+      if (pairDetector.length < total + lastOwner - firstOwner) {
+        pairDetector = grown(pairDetector, total + lastOwner - firstOwner);
+        pairStart = grown(pairStart, pairDetector.length);
+      }
+      // 128 (allowed for everyone) at the start of the text and after a non-ASCII character.
+      const preceding = start > 0 ? Math.min(text.charCodeAt(start - 1), 128) : 128;
+      for (let o = firstOwner; o < lastOwner; o++) {
         const d = ownerList[o]!;
-        const seen = hitCount[d]!;
-        hitCount[d] = seen + 1;
-        if (seen === 0) triggered[detectorsHit++] = d;
-        total++;
+        if (preceding < 128 && precededBy[d * 128 + preceding] === 0) continue;
+        pairDetector[total] = d;
+        pairStart[total++] = start;
+        if (hitCount[d]!++ === 0) triggered[detectorsHit++] = d;
       }
     }
+    keptHits = kept;
     if (grouped.length < total) grouped = new Int32Array(Math.max(total, grouped.length * 2));
     let next = 0;
     for (let t = 0; t < detectorsHit; t++) {
@@ -232,21 +272,15 @@ export function createScanner(options: ScannerOptions): Scanner {
       next += hitCount[d]!;
       hitCount[d] = 0;
     }
-    for (let i = 0; i < hits.length; i++) {
-      const start = hits.starts[i]!;
-      if (start >= startsBefore) continue;
-      const k = hits.keywords[i]!;
-      for (let o = ownerStart[k]!; o < ownerStart[k + 1]!; o++) {
-        const d = ownerList[o]!;
-        const placed = hitCount[d]!;
-        grouped[groupStart[d]! + placed] = start;
-        hitCount[d] = placed + 1;
-      }
+    const into = grouped;
+    for (let p = 0; p < total; p++) {
+      const d = pairDetector[p]!;
+      into[groupStart[d]! + hitCount[d]!++] = pairStart[p]!;
     }
     // Hits arrive in order of their end, so starts are sorted except where a longer keyword ends later.
     for (let t = 0; t < detectorsHit; t++) {
       const d = triggered[t]!;
-      sortAscending(grouped, groupStart[d]!, groupStart[d]! + hitCount[d]!);
+      sortAscending(into, groupStart[d]!, groupStart[d]! + hitCount[d]!);
     }
     return detectorsHit;
   }
@@ -338,7 +372,7 @@ export function createScanner(options: ScannerOptions): Scanner {
       secret: new Secret(value, redacted),
       parts,
       confidence: Math.min(1, confidence),
-      fingerprint: fingerprint(options.fingerprintKey, [value, ...parts.map((p) => p.secret.reveal())]),
+      fingerprint: fingerprint(fingerprintKey, [value, ...parts.map((p) => p.secret.reveal())]),
       redacted: [redacted, ...parts.map((p) => p.secret.redacted)].join(' + '),
     });
   }
@@ -485,6 +519,13 @@ export function createScanner(options: ScannerOptions): Scanner {
       return sortByPosition(found);
     },
   };
+}
+
+/** A copy of `array` with room for at least `length` entries. */
+function grown(array: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(Math.max(length, array.length * 2));
+  bigger.set(array);
+  return bigger;
 }
 
 /** Insertion sort of `array[from, to)`: the runs it gets are sorted or nearly so. */

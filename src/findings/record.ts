@@ -49,6 +49,11 @@ export interface RecordDependencies {
   vault?: SealedBox;
   /** Source of allowlist entries in force (a short-lived cache in the service); default: query each time. */
   allowlist?: (now: Date) => Promise<AllowlistEntry[]>;
+  /**
+   * Runs in the recording transaction once everything is written, so what the
+   * caller queues from the results (the next pipeline jobs) commits with them.
+   */
+  inTransaction?: (trx: Executor, results: readonly RecordResult[]) => Promise<void>;
 }
 
 export interface DocumentSighting {
@@ -100,6 +105,7 @@ export async function recordDocuments(
       );
       round.forEach((inputIndex, k) => (results[inputIndex] = roundResults[k]!));
     }
+    await deps.inTransaction?.(trx, results);
   });
   return results;
 }
@@ -292,7 +298,8 @@ async function upsertFindings(
       prior.owner ??= authorIds[doc] ?? null;
     }
   }
-  const list = [...candidates.values()];
+  // Rows are locked in one order (by key) in every transaction, so concurrent batches wait instead of deadlocking.
+  const list = [...candidates].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
   const existing = await trx
     .selectFrom('findings')
     .select(['detector_id', 'fingerprint', 'status'])
@@ -303,6 +310,8 @@ async function upsertFindings(
         list.map((c) => eb.tuple(c.match.detectorId, c.match.fingerprint)),
       ),
     )
+    .orderBy('detector_id')
+    .orderBy('fingerprint')
     .forUpdate()
     .execute();
   const priorStatus = new Map(existing.map((r) => [findingKey(r.detector_id, r.fingerprint), r.status]));

@@ -18,8 +18,10 @@ export async function handleNotify(ctx: PipelineContext, job: NotifyJob): Promis
  * notify: tells the owner, exactly once per finding and recipient. The
  * `notifications` row is claimed before sending; a retry that finds it `sent`
  * does nothing, and one that finds it `sending` (the process died mid-send)
- * does not send again but marks it `uncertain` for a human to check: a missed
- * DM is visible in the dashboard, a duplicate one erodes trust. A batch reads
+ * asks the platform whether the notice arrived (`findDelivered`) and sends
+ * only if it did not; a notifier that cannot tell marks it `uncertain` for a
+ * human to check instead: a missed DM is visible in the dashboard, a
+ * duplicate one erodes trust. A batch reads
  * and writes its rows together; the notices themselves go out concurrently,
  * and a notice that failed to send fails only its own job (thrown per job).
  */
@@ -31,7 +33,12 @@ export async function handleNotifyBatch(
   const findings = new Map(
     (await ctx.db.selectFrom('findings').selectAll().where('id', 'in', ids).execute()).map((f) => [f.id, f]),
   );
-  const active = [...findings.values()].filter((f) => ACTIVE_STATUSES.includes(f.status as FindingStatus));
+  // A finding leakwatch revoked (and proved dead) before its notice went out is still told to its owner:
+  // their credential stopped working and they need to know why, and where it leaked.
+  const active = [...findings.values()].filter(
+    (f) =>
+      ACTIVE_STATUSES.includes(f.status as FindingStatus) || (f.status === 'resolved' && f.remediation === 'revoked'),
+  );
   const outcome = new Map<string, NotifyOutcome | Error>(ids.map((id) => [id, 'skipped']));
   if (active.length === 0) return jobs.map((j) => outcome.get(j.findingId)!);
 
@@ -92,18 +99,22 @@ export async function handleNotifyBatch(
     .execute();
   const toSend = new Set(claimed.map((c) => c.finding_id));
   const unclaimed = [...notices.keys()].filter((id) => !toSend.has(id));
+  const deliveries = new Map<string, NoticeDelivery>();
   if (unclaimed.length > 0) {
     const existing = await ctx.db
       .selectFrom('notifications')
-      .select(['id', 'finding_id', 'recipient', 'status'])
+      .select(['id', 'finding_id', 'recipient', 'status', 'created_at'])
       .where('finding_id', 'in', unclaimed)
       .where('kind', '=', 'owner')
       .execute();
+    const interrupted: typeof existing = [];
     for (const row of existing) {
       if (row.recipient !== notices.get(row.finding_id)?.recipient) continue;
       if (row.status === 'failed') {
         await ctx.db.updateTable('notifications').set({ status: 'sending' }).where('id', '=', row.id).execute();
         toSend.add(row.finding_id);
+      } else if (row.status === 'sending' && ctx.notifier.findDelivered) {
+        interrupted.push(row);
       } else {
         if (row.status === 'sending') {
           await ctx.db.updateTable('notifications').set({ status: 'uncertain' }).where('id', '=', row.id).execute();
@@ -111,9 +122,20 @@ export async function handleNotifyBatch(
         outcome.set(row.finding_id, 'already');
       }
     }
+    // A send cut short by a crash: ask the platform whether it arrived, and send only if it did not.
+    await Promise.all(
+      interrupted.map(async (row) => {
+        try {
+          const found = await ctx.notifier.findDelivered!(notices.get(row.finding_id)!.notice, row.created_at);
+          if (found) deliveries.set(row.finding_id, found);
+          else toSend.add(row.finding_id);
+        } catch (error) {
+          outcome.set(row.finding_id, error as Error);
+        }
+      }),
+    );
   }
 
-  const deliveries = new Map<string, NoticeDelivery>();
   await Promise.all(
     [...toSend].map(async (findingId) => {
       const { notice, recipient } = notices.get(findingId)!;

@@ -62,6 +62,9 @@ export interface HookJob {
 /** Hook deliveries are retried this many times (with exponential backoff) before they are recorded as failed. */
 export const HOOK_RETRY_LIMIT = 10;
 
+/** Active jobs refresh a heartbeat this often (÷2); a job whose process died is retried after it lapses. */
+export const HEARTBEAT_SECONDS = 15;
+
 /** Retries with exponential backoff, then the dead-letter queue; also the default for integrations' queues. */
 export const RETRYING: Omit<Queue, 'name'> = {
   retryLimit: 8,
@@ -69,6 +72,9 @@ export const RETRYING: Omit<Queue, 'name'> = {
   retryBackoff: true,
   retryDelayMax: 600,
   expireInSeconds: 300,
+  // A worker that dies (kill -9, OOM, lost host) stops refreshing its jobs' heartbeat; the supervisor
+  // then retries them within seconds instead of leaving them 'active' until expireInSeconds.
+  heartbeatSeconds: HEARTBEAT_SECONDS,
   deadLetter: QUEUES.deadLetter,
   // Payloads carry sealed secrets: keep completed jobs only briefly.
   deleteAfterSeconds: 3600,

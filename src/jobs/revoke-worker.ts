@@ -6,9 +6,13 @@ import { unsealMatch } from './sealed-match.ts';
 
 /**
  * revoke: at most one revocation per finding. The `revocations` row is
- * claimed first; a completed one is never repeated. Re-running an interrupted
- * call is safe because revoking an already-revoked credential is a no-op at
- * the issuer. After a revocation, a liveness check proves the credential dead.
+ * claimed first; a completed one is never repeated. The row says `revoking`
+ * while the issuer is being asked: a retry that finds it so (the process
+ * died mid-call, or the call failed in a way that may pass: rate limit, 5xx,
+ * timeout) first checks the credential afresh and calls the issuer again only
+ * if it still works, so the issuer is asked once per secret in practice. A
+ * retryable failure is thrown, so pg-boss retries with backoff. After a
+ * revocation, a liveness check proves the credential dead.
  */
 export async function handleRevoke(ctx: PipelineContext, job: RevokeJob): Promise<string> {
   const finding = await getFinding(ctx.db, job.findingId);
@@ -27,11 +31,32 @@ export async function handleRevoke(ctx: PipelineContext, job: RevokeJob): Promis
   if (claim.status === 'completed') return claim.outcome ?? 'completed';
 
   const detector = ctx.detectors.get(finding.detector_id);
-  const result = dryRun
-    ? { outcome: 'dry_run', reason: 'revocation policy is in dry-run mode' }
-    : detector
-      ? await ctx.verification.revoke(detector, unsealMatch(finding, job.sealedSecret, job.sealedParts, ctx.transit))
-      : { outcome: 'failed', reason: `detector ${finding.detector_id} is not loaded` };
+  let result: { outcome: string; reason?: string };
+  if (dryRun) result = { outcome: 'dry_run', reason: 'revocation policy is in dry-run mode' };
+  else if (!detector) result = { outcome: 'failed', reason: `detector ${finding.detector_id} is not loaded` };
+  else {
+    const match = () => unsealMatch(finding, job.sealedSecret, job.sealedParts, ctx.transit);
+    const before =
+      claim.status === 'revoking' ? await ctx.verification.verify(detector, match(), { fresh: true }) : null;
+    if (before?.liveness === 'dead') {
+      result = { outcome: 'revoked', reason: 'an earlier, interrupted revocation took effect (verified dead)' };
+    } else if (before?.liveness === 'unknown') {
+      throw new Error(
+        `cannot tell whether an earlier revocation took effect (${before.reason ?? 'unknown'}); will retry`,
+      );
+    } else {
+      await ctx.db
+        .updateTable('revocations')
+        .set({ status: 'revoking' })
+        .where('finding_id', '=', finding.id)
+        .execute();
+      const revocation = await ctx.verification.revoke(detector, match());
+      if (revocation.outcome === 'failed' && revocation.retryable) {
+        throw new Error(`revocation failed, will retry: ${revocation.reason ?? 'unknown'}`);
+      }
+      result = revocation;
+    }
+  }
   const revoked = result.outcome === 'revoked' || result.outcome === 'already_invalid';
   const now = ctx.now();
   await ctx.db.transaction().execute(async (trx) => {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { jobDb } from '../api/job-db.ts';
 import type { Executor } from '../db/executor.ts';
 import type { Finding } from '../db/schema.ts';
 import type { VerificationResult } from '../core/verification.ts';
@@ -7,8 +8,10 @@ import type { PipelineContext } from './pipeline-context.ts';
 import { QUEUES, type NotifyJob, type RevokeJob, type VerifyJob } from './queues.ts';
 import { unsealMatch } from './sealed-match.ts';
 
-/** Rate-limited checks are rescheduled at most this many times before the result stays `unknown`. */
+/** Checks rate-limited or failed in a way that may pass are rescheduled at most this often; then `unknown` stays. */
 const MAX_RESCHEDULES = 5;
+/** First pause before re-checking after a failure that may pass (doubling each time: 15 s … 4 min). */
+const RETRY_BASE_SECONDS = 15;
 
 /** The finding columns a verification may change. */
 interface VerifiedState {
@@ -58,18 +61,16 @@ export async function handleVerifyBatch(
     }),
   );
 
-  // The issuer asked us to wait: come back then instead of holding a worker.
+  // The issuer asked us to wait, or failed in a way that may pass (5xx, timeout): come back later
+  // (then, or after a growing pause) instead of holding a worker or settling for `unknown`.
   const again = jobs.flatMap((job, i) => {
     const result = results[i];
-    if (result?.liveness !== 'unknown' || result.retryAt === undefined || (job.attempt ?? 0) >= MAX_RESCHEDULES)
-      return [];
-    return [
-      {
-        data: { ...job, attempt: (job.attempt ?? 0) + 1 },
-        singletonKey: job.findingId,
-        startAfter: new Date(result.retryAt),
-      },
-    ];
+    const attempt = job.attempt ?? 0;
+    if (result?.liveness !== 'unknown' || attempt >= MAX_RESCHEDULES) return [];
+    const retryAt =
+      result.retryAt ?? (result.retryable ? Date.now() + RETRY_BASE_SECONDS * 1000 * 2 ** attempt : undefined);
+    if (retryAt === undefined) return [];
+    return [{ data: { ...job, attempt: attempt + 1 }, singletonKey: job.findingId, startAfter: new Date(retryAt) }];
   });
   if (again.length > 0) await ctx.boss.insert(QUEUES.verify, again);
 
@@ -121,10 +122,16 @@ export async function handleVerifyBatch(
         )
         .execute();
       for (const [id, f] of current) after.set(id, f);
+      // The owner notices commit with the results: a crash in between cannot leave a new finding untold.
+      const notices = checked.flatMap(({ job }) => {
+        const updated = after.get(job.findingId);
+        if (!updated || job.reason !== 'new' || updated.status === 'resolved') return [];
+        return [{ data: { findingId: updated.id } satisfies NotifyJob, singletonKey: updated.id }];
+      });
+      if (notices.length > 0) await ctx.boss.insert(QUEUES.notify, notices, { db: jobDb(trx) });
     });
   }
 
-  const notices: Array<{ data: NotifyJob; singletonKey: string }> = [];
   for (const { job, result } of checked) {
     const finding = before.get(job.findingId)!;
     const updated = after.get(job.findingId);
@@ -135,7 +142,6 @@ export async function handleVerifyBatch(
       await ctx.events.emit('finding.verified_live', updated, job.sealedSecret);
     }
     if (job.reason !== 'new' || updated.status === 'resolved') continue;
-    notices.push({ data: { findingId: finding.id }, singletonKey: finding.id });
     const detector = ctx.detectors.get(finding.detector_id);
     if (result.liveness === 'live' && detector?.revoke) {
       const mode = ctx.revocation.modeFor({
@@ -146,7 +152,6 @@ export async function handleVerifyBatch(
       if (mode === 'auto') await requestRevoke(ctx, updated, job, 'policy:auto');
     }
   }
-  if (notices.length > 0) await ctx.boss.insert(QUEUES.notify, notices);
   return results;
 }
 

@@ -13,6 +13,12 @@ export interface WorkerOptions {
   concurrency: number;
   /** Jobs each worker fetches (and handles in parallel) at once. */
   batchSize: number;
+  /**
+   * Jobs a verify or notify worker fetches at once. Their batches cost a fixed
+   * number of statements whatever their size, so under load larger batches
+   * mean fewer statements per finding; with little traffic batches stay small.
+   */
+  verifyNotifyBatchSize: number;
   pollingIntervalSeconds: number;
 }
 
@@ -109,7 +115,8 @@ export async function startWorkers(
       {
         // Fetch several jobs at once and keep fetching while batches come back full;
         // each job is settled on its own, so one failure retries only that job.
-        batchSize: options.batchSize,
+        batchSize:
+          queue === QUEUES.verify || queue === QUEUES.notify ? options.verifyNotifyBatchSize : options.batchSize,
         perJobResults: true,
         burstWhenBatchFull: true,
         localConcurrency: options.concurrency,

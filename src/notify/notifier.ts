@@ -26,4 +26,12 @@ export interface Notifier {
   /** The recipient key a notice would go to, decided before sending (for idempotency). */
   recipientFor(notice: OwnerNotice): string;
   notifyOwner(notice: OwnerNotice): Promise<NoticeDelivery>;
+  /**
+   * Optional: whether a notice whose send was interrupted (the process died
+   * mid-send) reached its recipient after all, looked up on the platform
+   * among messages since `since`. Returns the delivery if found, null if it
+   * was surely not delivered, and throws when it cannot tell (try later).
+   * Without it, an interrupted notice is marked `uncertain` and not resent.
+   */
+  findDelivered?(notice: OwnerNotice, since: Date): Promise<NoticeDelivery | null>;
 }

@@ -58,7 +58,8 @@ export function httpVerifier(spec: HttpVerifierSpec): Verifier {
         return facts ? { liveness: 'live', facts } : { liveness: 'live' };
       }
       if (dead.includes(response.status)) return { liveness: 'dead' };
-      return { liveness: 'unknown', reason: `unexpected HTTP ${response.status}` };
+      const retryable = response.status === 429 || response.status >= 500;
+      return { liveness: 'unknown', reason: `unexpected HTTP ${response.status}`, ...(retryable ? { retryable } : {}) };
     },
   };
 }
@@ -91,7 +92,8 @@ export function httpRevoker(spec: HttpRevokerSpec): Revoker {
         return confirmed ? { outcome: 'revoked' } : { outcome: 'failed', reason: 'unexpected response body' };
       }
       if (invalid.includes(response.status)) return { outcome: 'already_invalid' };
-      return { outcome: 'failed', reason: `unexpected HTTP ${response.status}` };
+      const retryable = response.status === 429 || response.status >= 500;
+      return { outcome: 'failed', reason: `unexpected HTTP ${response.status}`, ...(retryable ? { retryable } : {}) };
     },
   };
 }

@@ -140,7 +140,7 @@ export function createVerificationRunner(
         return {
           liveness: 'unknown',
           reason: failure.reason,
-          ...(failure.retryAt ? { retryAt: failure.retryAt } : {}),
+          ...(failure.retryAt ? { retryAt: failure.retryAt } : { retryable: true }),
         };
       }
     },
@@ -154,7 +154,9 @@ export function createVerificationRunner(
           revoker.revoke(match.secret, context<RevokeMethod>(detector, match, revoker.hosts, REVOKE_METHODS)),
         );
       } catch (error) {
-        return { outcome: 'failed', reason: describeFailure(error).reason };
+        const failure = describeFailure(error);
+        // Network errors, timeouts and rate limits may pass; an egress refusal will not.
+        return { outcome: 'failed', reason: failure.reason, ...(failure.refused ? {} : { retryable: true }) };
       }
     },
   };

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ApiScope } from '../../db/api-keys-repository.ts';
 import { findActiveApiKeyById } from '../../db/api-keys-queries.ts';
+import { unstorableTextPath } from '../../db/storable-text.ts';
 import { ApiError } from '../api-error.ts';
 import type { ApiContext, ApiVariables } from '../api-context.ts';
 import { UUID_PATTERN } from '../page-cursor.ts';
@@ -21,6 +22,23 @@ export function text(form: Form, name: string): string | undefined {
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;
+}
+
+/** The posted form; a body that is not a form (broken multipart, wrong encoding) is a 400, not a crash. */
+export async function readForm(c: Context): Promise<Form> {
+  try {
+    return (await c.req.parseBody()) as Form;
+  } catch {
+    throw new ApiError(400, 'invalid_form', 'The form could not be read. Go back, reload and try again.');
+  }
+}
+
+/** Refuses (400) a form field the database could not store (NUL, unpaired surrogate), naming it. */
+export function assertStorableForm(form: Form): void {
+  const field = unstorableTextPath(Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')));
+  if (field !== undefined) {
+    throw new ApiError(400, 'invalid_form', `${field}: must not contain NUL characters or unpaired surrogates`);
+  }
 }
 
 export function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
@@ -55,7 +73,7 @@ export function createDashboardKit(ctx: ApiContext, sessions: DashboardSessions,
     c.set('apiKey', key);
     c.set('viewer', { keyName: key.name, scopes: key.scopes, csrf: session.csrf });
     if (c.req.method === 'POST') {
-      const form = (await c.req.parseBody()) as Form;
+      const form = await readForm(c);
       const token = typeof form._csrf === 'string' ? form._csrf : '';
       if (!isSameOrigin(c, trustProxy) || !sameToken(token, session.csrf)) {
         return c.html(
@@ -66,6 +84,7 @@ export function createDashboardKit(ctx: ApiContext, sessions: DashboardSessions,
           403,
         );
       }
+      assertStorableForm(form);
       c.set('form', form);
     } else {
       c.set('flash', sessions.takeFlash(c));

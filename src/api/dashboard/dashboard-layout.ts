@@ -160,5 +160,6 @@ export function safeHref(url: string | null): string | undefined {
 
 /** A path on this site to come back to after a form, or the fallback (never another origin). */
 export function localPath(value: unknown, fallback: string): string {
-  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 2000 ? value : fallback;
+  // Printable ASCII only: it becomes a Location header, which cannot carry NUL, CR/LF or characters above U+00FF.
+  return typeof value === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(value) && value.length < 2000 ? value : fallback;
 }

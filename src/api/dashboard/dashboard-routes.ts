@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { writeAudit } from '../../db/audit-repository.ts';
 import { SealedBox } from '../../findings/sealed-box.ts';
@@ -8,7 +9,7 @@ import type { ApiContext } from '../api-context.ts';
 import { isHttps } from '../client-address.ts';
 import { actorOf, authenticateApiKey, hasScope, recordKeyUse } from '../require-scope.ts';
 import { allowlistDashboardRoutes } from './allowlist-dashboard-routes.ts';
-import { createDashboardKit, text, type DashboardEnv, type Form } from './dashboard-kit.ts';
+import { createDashboardKit, readForm, text, type DashboardEnv } from './dashboard-kit.ts';
 import { localPath, messagePage, signInPage } from './dashboard-layout.ts';
 import { DashboardSessions, isSameOrigin } from './dashboard-session.ts';
 import { DASHBOARD_CSS } from './dashboard-styles.ts';
@@ -32,6 +33,9 @@ const PATHS = [
   '/audit',
   '/assets/*',
 ];
+
+/** Largest form post read (the longest field, an allowlist reason or pattern, is a few KiB). */
+const MAX_FORM_BYTES = 64 * 1024;
 
 /** No script, no inline style, nothing from another origin; forms post only here; never framed. */
 const CSP = [
@@ -75,6 +79,14 @@ export function dashboardRoutes(ctx: ApiContext) {
     if (isHttps(c, trustProxy)) c.header('Strict-Transport-Security', 'max-age=31536000');
   });
   for (const path of PATHS) app.use(path, securityHeaders);
+  // Dashboard forms are a few fields: refuse anything larger before reading it.
+  const formLimit = bodyLimit({
+    maxSize: MAX_FORM_BYTES,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', `Form larger than ${MAX_FORM_BYTES} bytes.`);
+    },
+  });
+  for (const path of PATHS) app.use(path, formLimit);
 
   const kit = createDashboardKit(ctx, sessions, trustProxy);
   const { signedIn } = kit;
@@ -111,7 +123,7 @@ export function dashboardRoutes(ctx: ApiContext) {
   });
 
   app.post('/sign-in', async (c) => {
-    const form = (await c.req.parseBody()) as Form;
+    const form = await readForm(c);
     const next = localPath(form.next, '/');
     const again = (error: string, status: 400 | 401 | 403 | 429) =>
       c.html(signInPage({ token: sessions.signInToken(c), error, ...(next !== '/' ? { next } : {}) }), status);
