@@ -168,15 +168,22 @@ const confluencePayload = fc.record({
   comment: hostileJson,
 });
 
-describe('Jira webhook under hostile input', () => {
+/** The two properties every X-Hub-Signature webhook (Jira, Confluence Data Center) must hold. */
+function hubSignedWebhookProperties(webhook: {
+  name: string;
+  path: string;
+  secret: string;
+  payload: fc.Arbitrary<unknown>;
+  routes: () => Promise<Hono>;
+}) {
   it('answers forged, missing or malformed X-Hub-Signature with 401 and changes nothing', async () => {
-    const routes = await jiraRoutes();
+    const routes = await webhook.routes();
     const before = await storedState();
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
           garbageBody,
-          jiraPayload.map((p) => JSON.stringify(p)),
+          webhook.payload.map((p) => JSON.stringify(p)),
         ),
         badHubSignature,
         async (raw, sig) => {
@@ -184,8 +191,8 @@ describe('Jira webhook under hostile input', () => {
           const headers: Record<string, string> = { 'content-type': 'application/json' };
           if (sig === 'other-secret') headers['x-hub-signature'] = `sha256=${hmac('another-secret-0123456789', body)}`;
           else if (sig !== undefined) headers['x-hub-signature'] = sig;
-          const response = await post(routes, '/webhooks/jira', body, headers);
-          await expectJsonError(response, [401], 'jira forged');
+          const response = await post(routes, webhook.path, body, headers);
+          await expectJsonError(response, [401], `${webhook.name} forged`);
         },
       ),
       fuzzRuns(200),
@@ -194,29 +201,40 @@ describe('Jira webhook under hostile input', () => {
   });
 
   it('answers correctly signed garbage with a 4xx or a harmless 2xx, never a 5xx', async () => {
-    const routes = await jiraRoutes();
+    const routes = await webhook.routes();
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
           garbageBody,
-          jiraPayload.map((p) => JSON.stringify(p)),
+          webhook.payload.map((p) => JSON.stringify(p)),
         ),
         async (raw) => {
           const body = bytes(raw);
-          const response = await post(routes, '/webhooks/jira', body, {
+          const response = await post(routes, webhook.path, body, {
             'content-type': 'application/json',
-            'x-hub-signature': `sha256=${hmac(JIRA_SECRET, body)}`,
+            'x-hub-signature': `sha256=${hmac(webhook.secret, body)}`,
           });
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-          if (response.status >= 400) await expectJsonError(response, [400, 401, 413], 'jira signed garbage');
+          if (response.status >= 400)
+            await expectJsonError(response, [400, 401, 413], `${webhook.name} signed garbage`);
           else await response.arrayBuffer();
         },
       ),
       fuzzRuns(250),
     );
-    console.info(`Jira signed garbage: statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.info(`${webhook.name} signed garbage: statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
     expect(statuses.get(400)).toBeGreaterThan(0);
+  });
+}
+
+describe('Jira webhook under hostile input', () => {
+  hubSignedWebhookProperties({
+    name: 'jira',
+    path: '/webhooks/jira',
+    secret: JIRA_SECRET,
+    payload: jiraPayload,
+    routes: jiraRoutes,
   });
 
   it('refuses a correctly signed delivery whose timestamp is outside the accepted window, storing nothing', async () => {
@@ -303,54 +321,12 @@ describe('signed deliveries carrying text PostgreSQL cannot store (NUL, unpaired
 });
 
 describe('Confluence Data Center webhook under hostile input', () => {
-  it('answers forged, missing or malformed X-Hub-Signature with 401 and changes nothing', async () => {
-    const routes = confluenceRoutes();
-    const before = await storedState();
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(
-          garbageBody,
-          confluencePayload.map((p) => JSON.stringify(p)),
-        ),
-        badHubSignature,
-        async (raw, sig) => {
-          const body = bytes(raw);
-          const headers: Record<string, string> = { 'content-type': 'application/json' };
-          if (sig === 'other-secret') headers['x-hub-signature'] = `sha256=${hmac('another-secret-0123456789', body)}`;
-          else if (sig !== undefined) headers['x-hub-signature'] = sig;
-          const response = await post(routes, CONFLUENCE_PATH, body, headers);
-          await expectJsonError(response, [401], 'confluence forged');
-        },
-      ),
-      fuzzRuns(200),
-    );
-    expect(await storedState()).toBe(before);
-  });
-
-  it('answers correctly signed garbage with a 4xx or a harmless 2xx, never a 5xx', async () => {
-    const routes = confluenceRoutes();
-    const statuses = new Map<number, number>();
-    await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(
-          garbageBody,
-          confluencePayload.map((p) => JSON.stringify(p)),
-        ),
-        async (raw) => {
-          const body = bytes(raw);
-          const response = await post(routes, CONFLUENCE_PATH, body, {
-            'content-type': 'application/json',
-            'x-hub-signature': `sha256=${hmac(CONFLUENCE_SECRET, body)}`,
-          });
-          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-          if (response.status >= 400) await expectJsonError(response, [400, 401, 413], 'confluence signed garbage');
-          else await response.arrayBuffer();
-        },
-      ),
-      fuzzRuns(250),
-    );
-    console.info(`Confluence signed garbage: statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
-    expect(statuses.get(400)).toBeGreaterThan(0);
+  hubSignedWebhookProperties({
+    name: 'confluence',
+    path: CONFLUENCE_PATH,
+    secret: CONFLUENCE_SECRET,
+    payload: confluencePayload,
+    routes: async () => confluenceRoutes(),
   });
 
   it('refuses a correctly signed delivery outside the 5-minute window either way, storing nothing', async () => {
