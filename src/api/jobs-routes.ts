@@ -12,6 +12,11 @@ import { scrubText } from './scrub-text.ts';
 function describePayload(data: unknown): Record<string, unknown> {
   if (data === null || typeof data !== 'object') return {};
   const d = data as Record<string, unknown>;
+  if (Array.isArray(d.batch)) {
+    // Several findings' items queued as one job: their ids, never their sealed values.
+    const items = d.batch.map(describePayload);
+    return { findingIds: items.flatMap((i) => (i.findingId ? [i.findingId] : [])) };
+  }
   return {
     ...(d.findingId ? { findingId: d.findingId } : {}),
     ...(d.deliveryId ? { deliveryId: d.deliveryId } : {}),

@@ -303,12 +303,11 @@ async function upsertFindings(
   const existing = await trx
     .selectFrom('findings')
     .select(['detector_id', 'fingerprint', 'status'])
-    .where((eb) =>
-      eb(
-        eb.refTuple('detector_id', 'fingerprint'),
-        'in',
-        list.map((c) => eb.tuple(c.match.detectorId, c.match.fingerprint)),
-      ),
+    // Keys as two arrays (not a list of row literals): the planner probes the unique index once per key
+    // instead of testing every row against a long OR.
+    .where(
+      (eb) =>
+        sql<boolean>`${eb.refTuple('detector_id', 'fingerprint')} in (select * from unnest(${list.map((c) => c.match.detectorId)}::text[], ${list.map((c) => c.match.fingerprint)}::text[]))`,
     )
     .orderBy('detector_id')
     .orderBy('fingerprint')
@@ -421,12 +420,15 @@ async function closeOccurrencesNotIn(
     .updateTable('occurrences')
     .set({ closed_at: at, closed_reason: 'no longer in the item' })
     .where('closed_at', 'is', null)
-    .where((eb) =>
-      eb(
-        eb.refTuple('platform', 'workspace', 'container', 'item'),
-        'in',
-        inputs.map(({ ref }) => eb.tuple(ref.platform, ref.workspace, ref.container, ref.item)),
-      ),
+    // Each column's values as an index condition too: the planner then probes the place index even
+    // before the table has statistics (a new install, a burst), instead of scanning the whole table.
+    .where('platform', '=', sql<string>`any(${distinct(inputs.map(({ ref }) => ref.platform))}::text[])`)
+    .where('workspace', '=', sql<string>`any(${distinct(inputs.map(({ ref }) => ref.workspace))}::text[])`)
+    .where('container', '=', sql<string>`any(${distinct(inputs.map(({ ref }) => ref.container))}::text[])`)
+    .where('item', '=', sql<string>`any(${distinct(inputs.map(({ ref }) => ref.item))}::text[])`)
+    .where(
+      (eb) =>
+        sql<boolean>`${eb.refTuple('platform', 'workspace', 'container', 'item')} in (select * from unnest(${inputs.map(({ ref }) => ref.platform)}::text[], ${inputs.map(({ ref }) => ref.workspace)}::text[], ${inputs.map(({ ref }) => ref.container)}::text[], ${inputs.map(({ ref }) => ref.item)}::text[]))`,
     );
   if (keepOccurrenceIds.length > 0) query = query.where('id', 'not in', [...keepOccurrenceIds]);
   const closed = await query.returning(['platform', 'workspace', 'container', 'item']).execute();
@@ -436,4 +438,8 @@ async function closeOccurrencesNotIn(
     perPlace.set(key, (perPlace.get(key) ?? 0) + 1);
   }
   return inputs.map(({ ref }) => perPlace.get(placeKey(ref)) ?? 0);
+}
+
+function distinct(values: readonly string[]): string[] {
+  return [...new Set(values)];
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Queue } from 'pg-boss';
 import type { DocumentRef } from '../core/document.ts';
 import type { TextFormat } from '../detection/normalize.ts';
@@ -33,6 +34,8 @@ export interface VerifyJob {
   reason: 'new' | 'reverify' | 'requested';
   /** How many times verification was rescheduled after an issuer's rate limit. */
   attempt?: number;
+  /** When the check was asked for (ISO): a finding verified since then is not checked again. */
+  queuedAt?: string;
 }
 
 export interface NotifyJob {
@@ -57,6 +60,46 @@ export interface HookJob {
   event: HookEvent;
   /** Sealed secret, sent only to hooks configured with `includeSecret`. */
   sealedSecret?: string;
+}
+
+/**
+ * Several findings' jobs of one queue, queued together as one pg-boss job (by
+ * the transaction that recorded or verified them). pg-boss writes a job row
+ * three times (queued, fetched, completed) across a dozen indexes; one row per
+ * finding cost PostgreSQL more than recording the finding itself. Workers
+ * handle each item as a job of its own (`unbatch`); an item that fails is
+ * split off into a job of its own, retried and dead-lettered alone.
+ */
+export interface JobBatch<T> {
+  batch: T[];
+}
+
+/** Items per batched job; larger groups become several jobs. */
+export const JOB_BATCH_MAX = 100;
+
+/** The items a job's data carries: the batch's, or the data itself for a job of one item. */
+export function unbatch<T>(data: T | JobBatch<T>): T[] {
+  return isJobBatch(data) ? data.batch : [data];
+}
+
+export function isJobBatch<T>(data: T | JobBatch<T>): data is JobBatch<T> {
+  return typeof data === 'object' && data !== null && Array.isArray((data as JobBatch<T>).batch);
+}
+
+/**
+ * pg-boss rows for per-finding items: a single item stays a plain job keyed by
+ * its finding (so the stately queue drops a second one queued for the same
+ * finding); more become batches of `JOB_BATCH_MAX`, each with a key of its own.
+ */
+export function findingJobs<T extends { findingId: string }>(
+  items: readonly T[],
+): Array<{ data: T | JobBatch<T>; singletonKey: string }> {
+  if (items.length === 1) return [{ data: items[0]!, singletonKey: items[0]!.findingId }];
+  const jobs: Array<{ data: JobBatch<T>; singletonKey: string }> = [];
+  for (let i = 0; i < items.length; i += JOB_BATCH_MAX) {
+    jobs.push({ data: { batch: items.slice(i, i + JOB_BATCH_MAX) }, singletonKey: `batch:${randomUUID()}` });
+  }
+  return jobs;
 }
 
 /** Hook deliveries are retried this many times (with exponential backoff) before they are recorded as failed. */

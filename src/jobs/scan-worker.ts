@@ -5,7 +5,7 @@ import { jobDb } from '../api/job-db.ts';
 import { recordDocuments, type DocumentSighting, type SealedMatch } from '../findings/record.ts';
 import { ACTIVE_STATUSES, type FindingStatus } from '../findings/lifecycle.ts';
 import type { PipelineContext } from './pipeline-context.ts';
-import { QUEUES, type RedactJob, type ScanJob, type VerifyJob } from './queues.ts';
+import { QUEUES, findingJobs, type RedactJob, type ScanJob, type VerifyJob } from './queues.ts';
 
 export interface ScanOutcome {
   matches: number;
@@ -77,7 +77,8 @@ export async function scanAndRecord(
     allowlist: ctx.allowlist,
     // The next jobs commit with the findings: a crash in between cannot leave a finding nobody checks.
     inTransaction: async (trx, recorded) => {
-      const verify: Array<{ data: VerifyJob; singletonKey: string }> = [];
+      const verify: VerifyJob[] = [];
+      const queuedAt = ctx.now().toISOString();
       const redact = new Map<string, { data: RedactJob; singletonKey: string }>();
       const queued = new Set<string>();
       for (const [i, result] of recorded.entries()) {
@@ -96,18 +97,16 @@ export async function scanAndRecord(
           if (queued.has(r.findingId)) continue;
           queued.add(r.findingId);
           verify.push({
-            data: {
-              findingId: r.findingId,
-              sealedSecret: r.match.sealedSecret,
-              sealedParts: r.match.sealedParts,
-              reason: 'new',
-            },
-            singletonKey: r.findingId,
+            findingId: r.findingId,
+            sealedSecret: r.match.sealedSecret,
+            sealedParts: r.match.sealedParts,
+            reason: 'new',
+            queuedAt,
           });
         }
       }
-      // One statement per queue; the stately verify queue drops a second check of the same finding.
-      if (verify.length > 0) await ctx.boss.insert(QUEUES.verify, verify, { db: jobDb(trx) });
+      // One statement per queue, one job per batch of findings; a finding checked since is not checked again.
+      if (verify.length > 0) await ctx.boss.insert(QUEUES.verify, findingJobs(verify), { db: jobDb(trx) });
       if (redact.size > 0) await ctx.boss.insert(QUEUES.redact, [...redact.values()], { db: jobDb(trx) });
     },
   });

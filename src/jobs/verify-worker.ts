@@ -5,7 +5,7 @@ import type { Finding } from '../db/schema.ts';
 import type { VerificationResult } from '../core/verification.ts';
 import { canTransition } from '../findings/lifecycle.ts';
 import type { PipelineContext } from './pipeline-context.ts';
-import { QUEUES, type NotifyJob, type RevokeJob, type VerifyJob } from './queues.ts';
+import { QUEUES, findingJobs, type NotifyJob, type RevokeJob, type VerifyJob } from './queues.ts';
 import { unsealMatch } from './sealed-match.ts';
 
 /** Checks rate-limited or failed in a way that may pass are rescheduled at most this often; then `unknown` stays. */
@@ -49,10 +49,17 @@ export async function handleVerifyBatch(
   const ids = [...new Set(jobs.map((j) => j.findingId))];
   const found = await ctx.db.selectFrom('findings').selectAll().where('id', 'in', ids).execute();
   const before = new Map(found.map((f) => [f.id, f]));
+  const checking = new Set<string>();
   const results = await Promise.all(
     jobs.map(async (job): Promise<VerificationResult | undefined> => {
       const finding = before.get(job.findingId);
       if (!finding) return undefined;
+      // A finding sighted again before its first check was queued again (in another batch): check it once.
+      if (job.reason === 'new') {
+        if (checking.has(finding.id)) return undefined;
+        checking.add(finding.id);
+        if (job.queuedAt && finding.verified_at && finding.verified_at >= new Date(job.queuedAt)) return undefined;
+      }
       const detector = ctx.detectors.get(finding.detector_id);
       if (!detector) return { liveness: 'not_attempted', reason: `detector ${finding.detector_id} is not loaded` };
       return ctx.verification.verify(detector, unsealMatch(finding, job.sealedSecret, job.sealedParts, ctx.transit), {
@@ -70,7 +77,9 @@ export async function handleVerifyBatch(
     const retryAt =
       result.retryAt ?? (result.retryable ? Date.now() + RETRY_BASE_SECONDS * 1000 * 2 ** attempt : undefined);
     if (retryAt === undefined) return [];
-    return [{ data: { ...job, attempt: attempt + 1 }, singletonKey: job.findingId, startAfter: new Date(retryAt) }];
+    // A rescheduled check is always run (its first attempt set verified_at): no queuedAt.
+    const data: VerifyJob = { ...job, attempt: attempt + 1, queuedAt: undefined };
+    return [{ data, singletonKey: job.findingId, startAfter: new Date(retryAt) }];
   });
   if (again.length > 0) await ctx.boss.insert(QUEUES.verify, again);
 
@@ -123,12 +132,12 @@ export async function handleVerifyBatch(
         .execute();
       for (const [id, f] of current) after.set(id, f);
       // The owner notices commit with the results: a crash in between cannot leave a new finding untold.
-      const notices = checked.flatMap(({ job }) => {
+      const notices = checked.flatMap(({ job }): NotifyJob[] => {
         const updated = after.get(job.findingId);
         if (!updated || job.reason !== 'new' || updated.status === 'resolved') return [];
-        return [{ data: { findingId: updated.id } satisfies NotifyJob, singletonKey: updated.id }];
+        return [{ findingId: updated.id }];
       });
-      if (notices.length > 0) await ctx.boss.insert(QUEUES.notify, notices, { db: jobDb(trx) });
+      if (notices.length > 0) await ctx.boss.insert(QUEUES.notify, findingJobs(notices), { db: jobDb(trx) });
     });
   }
 
