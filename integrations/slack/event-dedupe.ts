@@ -135,9 +135,12 @@ function workspaceUrlLookup(deps: SlackEventStoreDeps): () => Promise<string | u
  * retry submit the event again (harmless: the pipeline is idempotent) rather
  * than find it "seen" and lose it. Retries after a successful store
  * (`X-Slack-Retry-Num` ≥ 1, or a re-delivery after a slow answer) find the id and
- * are dropped.
+ * are dropped. A first delivery is not looked up: Slack repeats an event only
+ * as a numbered retry, and a repeat that slipped through (a replayed request
+ * within the signature window) only re-submits what the idempotent pipeline
+ * has already recorded.
  *
- * Concurrent events share their statements: one look-up of the ids, one
+ * Concurrent events share their statements: one look-up of the retried ids, one
  * scan-job insert (the sink coalesces), one insert of the ids, whatever the
  * number of events in flight.
  */
@@ -147,7 +150,10 @@ export function createSlackEventStore(deps: SlackEventStoreDeps): SlackEventStor
   const workspaceUrl = workspaceUrlLookup(deps);
   return async (envelope, delivery) => {
     const eventId = envelope.event_id;
-    if ((await alreadyStored(eventId)).has(eventId)) {
+    // Only a retry can repeat an event (Slack numbers every re-delivery): a first delivery skips the
+    // look-up, so the ack of nearly every event waits on one statement fewer.
+    const retried = (delivery.retryNum ?? 0) > 0;
+    if (retried && (await alreadyStored(eventId)).has(eventId)) {
       deps.logger.debug(
         { eventId, retryNum: delivery.retryNum, retryReason: delivery.retryReason },
         'duplicate Slack event ignored',
