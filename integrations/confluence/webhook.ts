@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../../src/api/body-limit.ts';
 import type { Kysely } from 'kysely';
 import type { DocumentSink } from '../../src/core/integration.ts';
 import type { Secret } from '../../src/core/secret.ts';

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ReceiverMultipleAckError, type App, type Receiver, type ReceiverEvent } from '@slack/bolt';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../../src/api/body-limit.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { unstorableTextPath } from '../../src/db/storable-text.ts';
 import type { Logger } from '../../src/logger.ts';

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from './body-limit.ts';
 import { API_SCOPES } from '../db/api-keys-repository.ts';
 import type { ApiContext, ApiEnv } from './api-context.ts';
 import { allowlistRoutes } from './allowlist-routes.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from './body-limit.ts';
 import type { ZodError } from 'zod';
 import type { DocumentRef } from '../core/document.ts';
 import type { InboundDocument } from '../core/integration.ts';

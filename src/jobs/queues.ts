@@ -127,8 +127,10 @@ export const RETRYING: Omit<Queue, 'name'> = {
 /** Per-queue options: retries with exponential backoff, then the dead-letter queue. */
 export const QUEUE_OPTIONS: Record<Exclude<QueueName, 'dead-letter'>, Omit<Queue, 'name'>> = {
   scan: RETRYING,
-  // One queued and one active job per finding (singletonKey = finding id): a
-  // retried upstream job cannot pile up duplicate checks, DMs or revokes.
+  // One queued and one active job per key: a single finding's job is keyed by its finding, so a retried
+  // upstream job cannot pile up duplicate checks, DMs or revokes; a batch (`findingJobs`) has a key of its
+  // own, and its items are de-duplicated by the workers (a finding checked since is skipped, a DM is claimed
+  // once per finding and recipient).
   verify: { ...RETRYING, policy: 'stately' },
   notify: { ...RETRYING, policy: 'stately' },
   redact: { ...RETRYING, policy: 'stately' },

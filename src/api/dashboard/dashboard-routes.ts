@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { bodyLimit } from '../body-limit.ts';
 import { createMiddleware } from 'hono/factory';
 import { writeAudit } from '../../db/audit-repository.ts';
 import { SealedBox } from '../../findings/sealed-box.ts';
