@@ -157,6 +157,15 @@ describe('planSlackEvent', () => {
     expect(plan.documents.map((d) => [d.ref.item, d.ref.version, d.text])).toEqual([
       ['1768471200.000100', '1768471300.000000', ''],
     ]);
+    // An edit may close occurrences of what it removed: never marked as a first version.
+    expect(plan.documents[0]!.firstVersion).toBeUndefined();
+  });
+
+  it('marks a new message as its first version (nothing of it can have been recorded before)', () => {
+    const message = { type: 'message', channel: 'C1', user: 'U1', text: 'deploying now', ts: '1768471200.000200' };
+    expect(planSlackEvent(envelope(message), url).documents[0]!.firstVersion).toBe(true);
+    const reply = { ...message, ts: '1768471200.000300', thread_ts: '1768471200.000200' };
+    expect(planSlackEvent(envelope(reply), url).documents[0]!.firstVersion).toBe(true);
   });
 
   it('skips changes that leave the text as it was (unfurls, new thread replies)', () => {

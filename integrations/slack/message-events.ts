@@ -227,7 +227,11 @@ export function planSlackEvent(envelope: SlackEventEnvelope, workspaceUrl: strin
   }
   if (!isScannableMessage(message)) return plan;
   const doc = messageDocument(message, place);
-  if (doc && doc.text.trim() !== '') plan.documents.push(doc);
+  if (doc && doc.text.trim() !== '') {
+    // A new message or reply (edits arrive as message_changed): nothing of it was recorded before.
+    if (!message.edited) doc.firstVersion = true;
+    plan.documents.push(doc);
+  }
   return plan;
 }
 

@@ -16,6 +16,12 @@ export interface InboundDocument {
   ref: DocumentRef;
   text: string;
   format: TextFormat;
+  /**
+   * The item's text as first posted (a new message, a new comment): no earlier
+   * version can hold an occurrence to close, so if nothing is found in it there
+   * is nothing to write. Leave unset when unsure (an edit, a poll, an import).
+   */
+  firstVersion?: boolean;
 }
 
 /**

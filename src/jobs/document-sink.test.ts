@@ -127,6 +127,25 @@ describe('document sink', () => {
     expect(audits.map((a) => a.action)).toEqual(['finding.created']);
   });
 
+  it('writes nothing for a first version without matches, while an edit without them closes what it removed', async () => {
+    const { inline } = countingInline();
+    const sink = createDocumentSink(service.ctx.boss, service.ctx.transit, () => new Date(), { inline });
+    await sink.submit([doc('first', 'f1', `token ${tokenFor(5)}`)]);
+    expect((await occurrencesIn('first')).map((o) => o.closed_at)).toEqual([null]);
+
+    // Said to be the item's first text: no statement, so the open occurrence stays as it was.
+    await sink.submit([{ ...doc('first', 'f1', 'nothing here'), firstVersion: true }]);
+    expect((await occurrencesIn('first')).map((o) => o.closed_at)).toEqual([null]);
+    // A first version with a credential is recorded as any other document.
+    await sink.submit([{ ...doc('first', 'f2', `token ${tokenFor(6)}`), firstVersion: true }]);
+    expect((await occurrencesIn('first')).map((o) => o.item).sort()).toEqual(['f1', 'f2']);
+
+    // The same clean text as an edit closes the occurrence.
+    await sink.submit([doc('first', 'f1', 'nothing here')]);
+    const f1 = (await occurrencesIn('first')).find((o) => o.item === 'f1')!;
+    expect(f1.closed_at).not.toBeNull();
+  });
+
   it('rejects the callers when nothing could be stored', async () => {
     const { inline } = countingInline({ scanAndRecord: () => Promise.reject(new Error('down')) });
     const boss = service.ctx.boss;

@@ -19,6 +19,8 @@ export interface ReceivedDocument {
   text: string;
   /** When leakwatch received it; used as the sighting time. */
   receivedAt: Date;
+  /** See `InboundDocument.firstVersion`. */
+  firstVersion?: boolean;
 }
 
 /** Scans and records one document; see `handleScanBatch`. */
@@ -70,8 +72,11 @@ export async function scanAndRecord(
     })),
     seenAt: doc.receivedAt,
   }));
+  // A first version in which nothing was found has nothing to record and nothing to close: no write at all
+  // (nearly every new chat message).
+  const toRecord = sightings.filter((s, i) => s.matches.length > 0 || !documents[i]!.firstVersion);
   const created: Finding[] = [];
-  const results = await recordDocuments(ctx.db, sightings, {
+  const recordedResults = await recordDocuments(ctx.db, toRecord, {
     transit: ctx.transit,
     vault: ctx.vault,
     allowlist: ctx.allowlist,
@@ -85,7 +90,7 @@ export async function scanAndRecord(
         for (const r of result.recorded) {
           if (!ACTIVE_STATUSES.includes(r.status as FindingStatus)) continue;
           // Every sighting may be a new place: the redact job skips places already handled.
-          if (ctx.autoRedact(sightings[i]!.ref.platform)) {
+          if (ctx.autoRedact(toRecord[i]!.ref.platform)) {
             redact.set(r.findingId, {
               data: { findingId: r.findingId, requestedBy: 'policy:auto' },
               singletonKey: r.findingId,
@@ -111,5 +116,6 @@ export async function scanAndRecord(
     },
   });
   for (const finding of created) await ctx.events.emit('finding.created', finding);
-  return results.map((r, i) => ({ matches: sightings[i]!.matches.length, findings: r.recorded.length }));
+  const findingsOf = new Map(toRecord.map((s, i) => [s, recordedResults[i]!.recorded.length]));
+  return sightings.map((s) => ({ matches: s.matches.length, findings: findingsOf.get(s) ?? 0 }));
 }
