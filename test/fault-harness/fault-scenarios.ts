@@ -2,6 +2,8 @@ import { PgBoss } from 'pg-boss';
 import type { InboundDocument } from '../../src/core/integration.ts';
 import { SealedBox } from '../../src/findings/sealed-box.ts';
 import { createDocumentSink } from '../../src/jobs/document-sink.ts';
+import { ensureQueues } from '../../src/jobs/job-queue.ts';
+import { QUEUE_OPTIONS, QUEUES } from '../../src/jobs/queues.ts';
 import { driveEvents, type DriverReport } from './event-driver.ts';
 import type { FaultEnvironment } from './fault-environment.ts';
 import type { StormMode } from './upstream-storm.ts';
@@ -242,6 +244,9 @@ export async function runScaleOut(
   });
   boss.on('error', () => {});
   await boss.start();
+  // Run on its own (`--only scale`), no service has created the queues yet.
+  await ensureQueues(boss, [QUEUES.deadLetter], { [QUEUES.deadLetter]: { retentionSeconds: 30 * 86_400 } });
+  await ensureQueues(boss, Object.keys(QUEUE_OPTIONS), QUEUE_OPTIONS);
   const sink = createDocumentSink(boss, new SealedBox(env.fingerprintKey, 'transit'), () => new Date());
   const documents: InboundDocument[] = events.map((e) => ({
     ref: { platform: 'wiki', workspace: 'default', container, item: e.id, author: e.author },
