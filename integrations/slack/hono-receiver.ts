@@ -3,7 +3,7 @@ import { ReceiverMultipleAckError, type App, type Receiver, type ReceiverEvent }
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from '../../src/api/body-limit.ts';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { unstorableTextPath } from '../../src/db/storable-text.ts';
+import { jsonMayHoldUnstorableText, unstorableTextPath } from '../../src/db/storable-text.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { SlackEventStore } from './event-dedupe.ts';
 import type { SlackEventEnvelope } from './message-events.ts';
@@ -190,12 +190,16 @@ export class HonoReceiver implements Receiver {
     }
 
     let body: Record<string, unknown>;
+    const raw = new TextDecoder().decode(rawBody);
+    const contentType = c.req.header('content-type') ?? '';
     try {
-      body = parseBody(new TextDecoder().decode(rawBody), c.req.header('content-type') ?? '');
+      body = parseBody(raw, contentType);
     } catch {
       return fail(400, 'body_invalid', 'body must be JSON or a form with a JSON `payload` field');
     }
-    const unstorable = unstorableTextPath(body);
+    // A JSON body without NUL or surrogate (escaped or not) needs no walk; a form's %-escapes can hide them.
+    const mayHoldUnstorable = isForm(contentType) || jsonMayHoldUnstorableText(raw);
+    const unstorable = mayHoldUnstorable ? unstorableTextPath(body) : undefined;
     if (unstorable !== undefined) {
       return fail(400, 'body_invalid', `${unstorable}: must not contain NUL characters or unpaired surrogates`);
     }
@@ -322,10 +326,14 @@ function respondWithAck(c: Context, response: unknown): Response {
   return c.json(response as object, 200);
 }
 
+function isForm(contentType: string): boolean {
+  return /^application\/x-www-form-urlencoded/i.test(contentType);
+}
+
 /** JSON, or a form whose `payload` field is JSON (interactivity), or a plain form (slash commands). */
 function parseBody(raw: string, contentType: string): Record<string, unknown> {
   let parsed: unknown;
-  if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
+  if (isForm(contentType)) {
     const form = new URLSearchParams(raw);
     const payload = form.get('payload');
     parsed = payload !== null ? JSON.parse(payload) : Object.fromEntries(form);

@@ -50,3 +50,16 @@ export function unstorableTextPath(value: unknown, skipKeys: readonly string[] =
   }
   return undefined;
 }
+
+/** A NUL or UTF-16 surrogate written as a JSON escape (`\u0000`, `\ud83d`). */
+const UNSTORABLE_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
+
+/**
+ * False when no string parsed from this JSON text can hold a NUL or an
+ * unpaired surrogate: the text has neither character itself (it is well
+ * formed) nor an escape that makes one. Lets a webhook skip walking the parsed
+ * payload (`unstorableTextPath`) for nearly every request; true only says look.
+ */
+export function jsonMayHoldUnstorableText(json: string): boolean {
+  return json.includes('\u0000') || !json.isWellFormed() || UNSTORABLE_ESCAPE.test(json);
+}
