@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import type { Hono } from 'hono';
 import { http, HttpResponse } from 'msw';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createConfluenceApi } from '../integrations/confluence/create-confluence-api.ts';
 import {
   DC_URL,
@@ -17,14 +17,7 @@ import { jiraTestConfig, WEBHOOK_SECRET as JIRA_SECRET } from '../integrations/j
 import { createIssueReader } from '../integrations/jira/issue-reader.ts';
 import { jiraWebhookRoutes } from '../integrations/jira/webhook.ts';
 import { TEAMS_QUEUES } from '../integrations/teams/teams-context.ts';
-import {
-  CLIENT_STATE,
-  startTeamsTestBed,
-  TEAM,
-  CHANNEL,
-  TENANT,
-  type TeamsTestBed,
-} from '../integrations/teams/teams-test-harness.ts';
+import { CLIENT_STATE, TEAM, CHANNEL, TENANT, useTeamsTestBed } from '../integrations/teams/teams-test-harness.ts';
 import { teamsWebhookRoutes } from '../integrations/teams/webhook.ts';
 import { Secret } from '../src/core/secret.ts';
 import { anyString, fuzzRuns, garbageBody, hostileJson, mutatedObject } from './fuzz-arbitraries.ts';
@@ -37,15 +30,8 @@ import { useMswServer } from './msw-server.ts';
 // deliveries outside each platform's replay window are refused.
 
 const server = useMswServer();
-let bed: TeamsTestBed;
-beforeAll(async () => {
-  bed = await startTeamsTestBed();
-}, 120_000);
-afterAll(async () => {
-  await bed?.close();
-});
+const bed = useTeamsTestBed();
 beforeEach(async () => {
-  await bed.reset();
   // Whatever the receivers look up gets "not found": hostile payloads name nothing real.
   server.use(
     http.get(`${CLOUD_SITE}/rest/api/3/field`, () => HttpResponse.json([])),

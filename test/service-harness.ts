@@ -2,12 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { afterAll, beforeAll } from 'vitest';
 import { detectors } from '../detectors/index.ts';
 import { loadConfig, type Config } from '../src/config.ts';
 import type { DatabaseHandle } from '../src/db/connection.ts';
 import { createScanner } from '../src/detection/scanner.ts';
 import { createLogger } from '../src/logger.ts';
 import { startService, type Service, type ServiceOverrides, type ServiceRoles } from '../src/service.ts';
+import { createTestDatabase } from './test-database.ts';
 
 export const FINGERPRINT_KEY = 'service-test-fingerprint-key-0123456789abcdef';
 export const ENCRYPTION_KEY = 'service-test-encryption-key-0123456789abcdef';
@@ -40,6 +42,48 @@ export async function startTestService(
 }
 
 /** Polls until `check` returns a value (not undefined/false) or the time runs out. */
+export interface TestServiceBed {
+  readonly database: DatabaseHandle & { drop(): Promise<void> };
+  readonly service: Service;
+  readonly logs: string[];
+}
+
+/**
+ * A fresh test database and a service on it (`testConfig(env)`, `roles`) for
+ * the tests of one file: started before them, stopped and dropped after them.
+ * Read its fields inside tests and hooks.
+ */
+export function useTestService(
+  env: Record<string, string> = {},
+  roles: ServiceRoles = { http: false, workers: true },
+): TestServiceBed {
+  let started: { database: TestServiceBed['database']; service: Service; logs: string[] } | undefined;
+  beforeAll(async () => {
+    const database = await createTestDatabase();
+    const { service, logs } = await startTestService(database, testConfig(env), roles);
+    started = { database, service, logs };
+  }, 120_000);
+  afterAll(async () => {
+    await started?.service.stop();
+    await started?.database.drop();
+  });
+  const get = () => {
+    if (!started) throw new Error('the test service is started in beforeAll');
+    return started;
+  };
+  return {
+    get database() {
+      return get().database;
+    },
+    get service() {
+      return get().service;
+    },
+    get logs() {
+      return get().logs;
+    },
+  };
+}
+
 export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -1,19 +1,15 @@
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
-import type { PgBoss } from 'pg-boss';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DocumentSink, InboundDocument } from '../../src/core/integration.ts';
-import type { DatabaseHandle } from '../../src/db/connection.ts';
-import { startJobQueue } from '../../src/jobs/job-queue.ts';
 import { createLogger } from '../../src/logger.ts';
-import { createTestDatabase } from '../../test/test-database.ts';
 import { createSlackEventStore } from './event-dedupe.ts';
 import type { SlackEventEnvelope } from './message-events.ts';
+import { useJobQueueBed } from '../../test/job-queue-bed.ts';
 
 const logger = createLogger({ level: 'silent' });
 const workspace = async () => ({ teamId: 'T0ACME0001', url: 'https://acme.slack.com/' });
 
-let database: DatabaseHandle & { drop(): Promise<void> };
-let boss: PgBoss;
+const bed = useJobQueueBed();
 
 /** Counts the statements sent through the Kysely instance it is plugged into. */
 function statementCounter(): KyselyPlugin & { count: number; kinds: string[] } {
@@ -53,7 +49,7 @@ function envelope(eventId: string, ts: string): SlackEventEnvelope {
 }
 
 async function storedIds(): Promise<string[]> {
-  const rows = await database.db
+  const rows = await bed.database.db
     .selectFrom('inbound_events')
     .select('event_id')
     .where('platform', '=', 'slack')
@@ -62,21 +58,17 @@ async function storedIds(): Promise<string[]> {
   return rows.map((r) => r.event_id);
 }
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  boss = await startJobQueue(database, { supervise: false });
-}, 120_000);
-
-afterAll(async () => {
-  await boss?.stop({ graceful: false, close: true });
-  await database?.drop();
-});
-
 describe('createSlackEventStore under concurrent events', () => {
   it('stores a burst of events with a few shared statements, each once, and drops their retries', async () => {
     const counter = statementCounter();
     const sink = recordingSink();
-    const store = createSlackEventStore({ db: database.db.withPlugin(counter), sink, boss, logger, workspace });
+    const store = createSlackEventStore({
+      db: bed.database.db.withPlugin(counter),
+      sink,
+      boss: bed.boss,
+      logger,
+      workspace,
+    });
     const ids = Array.from({ length: 60 }, (_, i) => `Ev0BURST${String(i).padStart(3, '0')}`);
 
     const outcomes = await Promise.all(
@@ -103,7 +95,7 @@ describe('createSlackEventStore under concurrent events', () => {
 
   it('fails every event of a batch whose documents could not be submitted, and records none of them', async () => {
     const sink = recordingSink();
-    const store = createSlackEventStore({ db: database.db, sink, boss, logger, workspace });
+    const store = createSlackEventStore({ db: bed.database.db, sink, boss: bed.boss, logger, workspace });
     sink.failing = true;
     const batch = ['Ev0DOWN0001', 'Ev0DOWN0002', 'Ev0DOWN0003'].map((id, i) =>
       store(envelope(id, `1768471300.00000${i}`), {}),
@@ -125,7 +117,7 @@ describe('createSlackEventStore under concurrent events', () => {
 
   it('stores an event delivered twice at the same moment at least once, never losing it', async () => {
     const sink = recordingSink();
-    const store = createSlackEventStore({ db: database.db, sink, boss, logger, workspace });
+    const store = createSlackEventStore({ db: bed.database.db, sink, boss: bed.boss, logger, workspace });
     const twice = await Promise.all([
       store(envelope('Ev0TWICE001', '1768471400.000001'), {}),
       store(envelope('Ev0TWICE001', '1768471400.000001'), { retryNum: 1 }),

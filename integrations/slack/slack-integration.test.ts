@@ -1,24 +1,21 @@
 import { createHmac } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
-import type { PgBoss } from 'pg-boss';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { detectors } from '../../detectors/index.ts';
-import type { DatabaseHandle } from '../../src/db/connection.ts';
 import { createScanner } from '../../src/detection/scanner.ts';
 import { SealedBox } from '../../src/findings/sealed-box.ts';
 import { createDocumentSink } from '../../src/jobs/document-sink.ts';
-import { startJobQueue } from '../../src/jobs/job-queue.ts';
 import { QUEUES, type ScanJob } from '../../src/jobs/queues.ts';
 import { createLogger } from '../../src/logger.ts';
 import { LogNotifier } from '../../src/notify/log-notifier.ts';
 import { useMswServer } from '../../test/msw-server.ts';
-import { createTestDatabase } from '../../test/test-database.ts';
 import { SLACK_BACKFILL_QUEUE } from './backfill.ts';
 import { SLACK_DIGEST_QUEUE } from './digest-job.ts';
 import { SLACK_EVENTS_PRUNE_QUEUE } from './event-dedupe.ts';
 import { SLACK_FILE_QUEUE } from './message-events.ts';
 import { loadSlackConfig } from './slack-config.ts';
 import { createSlackIntegration } from './slack-integration.ts';
+import { useJobQueueBed } from '../../test/job-queue-bed.ts';
 
 const server = useMswServer();
 const BOT_TOKEN = 'xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy';
@@ -29,25 +26,14 @@ const transit = new SealedBox(FINGERPRINT_KEY, 'transit');
 const logs: string[] = [];
 const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
 
-let database: DatabaseHandle & { drop(): Promise<void> };
-let boss: PgBoss;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  boss = await startJobQueue(database, { supervise: false });
-}, 120_000);
-
-afterAll(async () => {
-  await boss?.stop({ graceful: false, close: true });
-  await database?.drop();
-});
+const bed = useJobQueueBed();
 
 function integration(env: Record<string, string> = {}) {
   const config = loadSlackConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, ...env })!;
   return createSlackIntegration(config, {
-    db: database.db,
-    boss,
-    sink: createDocumentSink(boss, transit, () => new Date()),
+    db: bed.database.db,
+    boss: bed.boss,
+    sink: createDocumentSink(bed.boss, transit, () => new Date()),
     scanner: createScanner({ detectors, fingerprintKey: FINGERPRINT_KEY }),
     logger,
     now: () => new Date(),
@@ -126,7 +112,7 @@ describe('createSlackIntegration', () => {
       body,
     });
     expect(response.status).toBe(200);
-    const [scan] = await boss.findJobs<ScanJob>(QUEUES.scan, {});
+    const [scan] = await bed.boss.findJobs<ScanJob>(QUEUES.scan, {});
     expect(scan!.data.ref.url).toBe('https://acme.slack.com/archives/C0GENERAL1/p1768471200000100');
     expect(authTests).toBe(1); // asked once at start, remembered afterwards
     await slack.stop!();
@@ -135,7 +121,7 @@ describe('createSlackIntegration', () => {
   it('forgets event ids older than the retention in its daily clean-up job', async () => {
     const slack = integration();
     const old = new Date(Date.now() - 8 * 86_400_000);
-    await database.db
+    await bed.database.db
       .insertInto('inbound_events')
       .values([
         { platform: 'slack', event_id: 'Ev0OLD00001', received_at: old },
@@ -144,7 +130,7 @@ describe('createSlackIntegration', () => {
       ])
       .execute();
     expect(await slack.queues![SLACK_EVENTS_PRUNE_QUEUE]!({})).toEqual({ pruned: 1 });
-    const left = await database.db.selectFrom('inbound_events').select('event_id').execute();
+    const left = await bed.database.db.selectFrom('inbound_events').select('event_id').execute();
     expect(left.map((r) => r.event_id)).toEqual(expect.arrayContaining(['jira-old-1', 'Ev0NEW00001']));
     expect(left.map((r) => r.event_id)).not.toContain('Ev0OLD00001');
   });

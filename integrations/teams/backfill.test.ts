@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useMswServer } from '../../test/msw-server.ts';
 import { handleBackfillJob, runBackfillSlice, startTeamsBackfill, type BackfillJob } from './backfill.ts';
 import { TEAMS_QUEUES } from './teams-context.ts';
@@ -11,24 +11,14 @@ import {
   chatMessage,
   GITHUB_TOKEN,
   GRAPH,
-  startTeamsTestBed,
   TEAM,
   teamsTestConfig,
   tokenEndpoint,
-  type TeamsTestBed,
+  useTeamsTestBed,
 } from './teams-test-harness.ts';
 
 const server = useMswServer();
-let bed: TeamsTestBed;
-beforeAll(async () => {
-  bed = await startTeamsTestBed();
-}, 120_000);
-afterAll(async () => {
-  await bed?.close();
-});
-beforeEach(async () => {
-  await bed.reset();
-});
+const bed = useTeamsTestBed();
 
 const LOCKED_TEAM = '02bd9fd6-8f93-4758-87c3-1fb73740a315';
 

@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useMswServer } from '../../test/msw-server.ts';
 import { handleCatchupJob, initialChannelLink, initialChatLink, runCatchup } from './delta.ts';
 import { withLease } from './teams-lease.ts';
@@ -13,24 +13,14 @@ import {
   GITHUB_TOKEN,
   GRAPH,
   OTHER_GITHUB_TOKEN,
-  startTeamsTestBed,
   TEAM,
   teamsTestConfig,
   tokenEndpoint,
-  type TeamsTestBed,
+  useTeamsTestBed,
 } from './teams-test-harness.ts';
 
 const server = useMswServer();
-let bed: TeamsTestBed;
-beforeAll(async () => {
-  bed = await startTeamsTestBed();
-}, 120_000);
-afterAll(async () => {
-  await bed?.close();
-});
-beforeEach(async () => {
-  await bed.reset();
-});
+const bed = useTeamsTestBed();
 
 const SINCE = '2025-11-26T00:00:00.000Z';
 /** With notifications configured, catch-up does not list the tenant's teams (tests of that set their own). */

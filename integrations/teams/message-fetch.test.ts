@@ -1,5 +1,5 @@
 import { http, HttpResponse } from 'msw';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useMswServer } from '../../test/msw-server.ts';
 import { fetchNotifiedMessage, handleFetchJob, type FetchJob } from './message-fetch.ts';
 import { TEAMS_QUEUES } from './teams-context.ts';
@@ -11,24 +11,14 @@ import {
   chatMessage,
   GITHUB_TOKEN,
   GRAPH,
-  startTeamsTestBed,
   TEAM,
   TENANT,
   tokenEndpoint,
-  type TeamsTestBed,
+  useTeamsTestBed,
 } from './teams-test-harness.ts';
 
 const server = useMswServer();
-let bed: TeamsTestBed;
-beforeAll(async () => {
-  bed = await startTeamsTestBed();
-}, 120_000);
-afterAll(async () => {
-  await bed?.close();
-});
-beforeEach(async () => {
-  await bed.reset();
-});
+const bed = useTeamsTestBed();
 
 const chatResource = `chats('${CHAT}')/messages('1616964509832')`;
 const chatPath = `${GRAPH}/chats/:chat/messages/:id`;

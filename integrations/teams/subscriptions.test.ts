@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { http, HttpResponse } from 'msw';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useMswServer } from '../../test/msw-server.ts';
 import {
   clientStateHash,
@@ -15,25 +15,15 @@ import {
   CHAT,
   CLIENT_STATE,
   GRAPH,
-  startTeamsTestBed,
   TEAM,
   teamsTestConfig,
   tokenEndpoint,
-  type TeamsTestBed,
+  useTeamsTestBed,
 } from './teams-test-harness.ts';
 import { teamsWebhookRoutes } from './webhook.ts';
 
 const server = useMswServer();
-let bed: TeamsTestBed;
-beforeAll(async () => {
-  bed = await startTeamsTestBed();
-}, 120_000);
-afterAll(async () => {
-  await bed?.close();
-});
-beforeEach(async () => {
-  await bed.reset();
-});
+const bed = useTeamsTestBed();
 
 const NOTIFICATION_URL = 'https://leakwatch.contoso.test/webhooks/teams';
 const MINUTE = 60_000;

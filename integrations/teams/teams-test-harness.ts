@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import type { PgBoss } from 'pg-boss';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/connection.ts';
 import { SealedBox } from '../../src/findings/sealed-box.ts';
 import { createDocumentSink } from '../../src/jobs/document-sink.ts';
@@ -90,7 +91,61 @@ export interface TeamsTestBed {
   close(): Promise<void>;
 }
 
-/** A migrated test database, pg-boss on it (core and Teams queues), and a real document sink. */
+/**
+ * One Teams test bed per test file, started once (`beforeAll`), emptied before every test (`beforeEach`: jobs,
+ * cursors, inbound events, backfill runs, audit log, logs) and closed after the file (`afterAll`). The returned
+ * object reads through to the running bed, so it can be used in tests and hooks but not at module load. The hooks
+ * own the lifecycle, hence no `reset`/`close` on it.
+ *
+ * @example
+ *   const bed = useTeamsTestBed();
+ *   it('queues a scan', async () => {
+ *     await fetchNotifiedMessage(bed.context(), { resource });
+ *     expect(await bed.scanJobs()).toHaveLength(1);
+ *   });
+ */
+export function useTeamsTestBed(): Omit<TeamsTestBed, 'reset' | 'close'> {
+  let started: TeamsTestBed | undefined;
+  const bed = () => {
+    if (!started) {
+      throw new Error('The Teams test bed exists only in tests and hooks (useTeamsTestBed starts it in beforeAll)');
+    }
+    return started;
+  };
+  // Creating the database and pg-boss schema can take long on a busy machine or a remote PostgreSQL.
+  beforeAll(async () => {
+    started = await startTeamsTestBed();
+  }, 120_000);
+  afterAll(async () => {
+    await started?.close();
+    started = undefined;
+  });
+  beforeEach(async () => {
+    await bed().reset();
+  });
+  return {
+    get handle() {
+      return bed().handle;
+    },
+    get boss() {
+      return bed().boss;
+    },
+    get transit() {
+      return bed().transit;
+    },
+    get logs() {
+      return bed().logs;
+    },
+    context: (config, now) => bed().context(config, now),
+    scanJobs: () => bed().scanJobs(),
+    jobs: <T>(queue: string) => bed().jobs<T>(queue),
+  };
+}
+
+/**
+ * A migrated test database, pg-boss on it (core and Teams queues), and a real document sink. Test files use
+ * `useTeamsTestBed()`, which wires this into the vitest lifecycle.
+ */
 export async function startTeamsTestBed(): Promise<TeamsTestBed> {
   const handle = await createTestDatabase();
   const boss = await startJobQueue(handle, { supervise: false });

@@ -1,30 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { useMswServer } from '../../test/msw-server.ts';
 import { CLIENT_STATE_KEY } from './teams-cursors.ts';
 import { TEAMS_QUEUES } from './teams-context.ts';
-import {
-  CHANNEL,
-  CHAT,
-  CLIENT_STATE,
-  startTeamsTestBed,
-  TEAM,
-  teamsTestConfig,
-  TENANT,
-  type TeamsTestBed,
-} from './teams-test-harness.ts';
+import { CHANNEL, CHAT, CLIENT_STATE, TEAM, teamsTestConfig, TENANT, useTeamsTestBed } from './teams-test-harness.ts';
 import { teamsWebhookRoutes } from './webhook.ts';
 
 useMswServer();
-let bed: TeamsTestBed;
-beforeAll(async () => {
-  bed = await startTeamsTestBed();
-}, 120_000);
-afterAll(async () => {
-  await bed?.close();
-});
-beforeEach(async () => {
-  await bed.reset();
-});
+const bed = useTeamsTestBed();
 
 const SUBSCRIPTION = '9f9d1ed0-c9cc-42e7-8d80-a7fc4b0cda3c';
 const channelResource = (id: string) => `teams('${TEAM}')/channels('${CHANNEL}')/messages('${id}')`;

@@ -1,28 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, testConfig } from '../../test/service-harness.ts';
-import { createTestDatabase } from '../../test/test-database.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestService } from '../../test/service-harness.ts';
 import type { InboundDocument } from '../core/integration.ts';
-import type { DatabaseHandle } from '../db/connection.ts';
-import type { Service } from '../service.ts';
 import { createDocumentSink, inlineScan, type InlineScan } from './document-sink.ts';
 import { QUEUES, type ScanJob, type VerifyJob } from './queues.ts';
 import type { ReceivedDocument } from './scan-worker.ts';
 
-let database: DatabaseHandle & { drop(): Promise<void> };
-let service: Service;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  // No workers: whatever is queued stays queued, so the tests see exactly what the sink wrote.
-  ({ service } = await startTestService(database, testConfig({ LEAKWATCH_VERIFY: 'false' }), {
-    http: false,
-    workers: false,
-  }));
-}, 120_000);
-afterAll(async () => {
-  await service?.stop();
-  await database?.drop();
-});
+// No workers: whatever is queued stays queued, so the tests see exactly what the sink wrote.
+const bed = useTestService({ LEAKWATCH_VERIFY: 'false' }, { http: false, workers: false });
 
 const TOKEN = 'xoxb-573493285553-6466811986236-aYXbFanZ3lpVq8dJsFsBAAhl';
 /** The same token family, one character changed per item, so each document carries a new credential. */
@@ -37,7 +21,7 @@ const doc = (container: string, item: string, text: string): InboundDocument => 
 /** Inline scanning through the real pipeline, counting calls and documents. */
 function countingInline(overrides: Partial<InlineScan> = {}) {
   const calls: number[] = [];
-  const real = inlineScan(service.ctx);
+  const real = inlineScan(bed.service.ctx);
   const inline: InlineScan = {
     ...real,
     scanAndRecord: async (documents: readonly ReceivedDocument[]) => {
@@ -50,15 +34,15 @@ function countingInline(overrides: Partial<InlineScan> = {}) {
 }
 
 const occurrencesIn = (container: string) =>
-  database.db.selectFrom('occurrences').selectAll().where('container', '=', container).execute();
+  bed.database.db.selectFrom('occurrences').selectAll().where('container', '=', container).execute();
 
 const scanJobsIn = async (container: string) =>
-  (await service.ctx.boss.findJobs<ScanJob>(QUEUES.scan, {})).filter((j) => j.data.ref.container === container);
+  (await bed.service.ctx.boss.findJobs<ScanJob>(QUEUES.scan, {})).filter((j) => j.data.ref.container === container);
 
 describe('document sink', () => {
   it('records small documents before submit resolves, with their verify jobs and no scan job', async () => {
     const { inline } = countingInline();
-    const sink = createDocumentSink(service.ctx.boss, service.ctx.transit, () => new Date(), { inline });
+    const sink = createDocumentSink(bed.service.ctx.boss, bed.service.ctx.transit, () => new Date(), { inline });
     const ids = await sink.submitWithIds([
       doc('inline', 'm1', `deploy with ${tokenFor(1)}`),
       doc('inline', 'm2', 'hi'),
@@ -66,14 +50,14 @@ describe('document sink', () => {
     expect(ids).toEqual([null, null]);
     const occurrences = await occurrencesIn('inline');
     expect(occurrences.map((o) => o.item)).toEqual(['m1']);
-    const verify = await service.ctx.boss.findJobs<VerifyJob>(QUEUES.verify, { queued: true });
+    const verify = await bed.service.ctx.boss.findJobs<VerifyJob>(QUEUES.verify, { queued: true });
     expect(verify.map((j) => j.data.findingId)).toContain(occurrences[0]!.finding_id);
     expect(await scanJobsIn('inline')).toHaveLength(0);
   });
 
   it('queues documents over the inline limit as scan jobs with their text sealed', async () => {
     const { inline, calls } = countingInline({ maxChars: 64 });
-    const sink = createDocumentSink(service.ctx.boss, service.ctx.transit, () => new Date(), { inline });
+    const sink = createDocumentSink(bed.service.ctx.boss, bed.service.ctx.transit, () => new Date(), { inline });
     const long = `${'lorem ipsum '.repeat(10)} ${tokenFor(2)}`;
     const [small, big] = await sink.submitWithIds([doc('mixed', 's', 'short'), doc('mixed', 'b', long)]);
     expect(small).toBeNull();
@@ -82,7 +66,7 @@ describe('document sink', () => {
     expect(jobs.map((j) => j.id)).toEqual([big]);
     expect(jobs[0]!.data.ref.item).toBe('b');
     expect(JSON.stringify(jobs[0]!.data)).not.toContain(tokenFor(2));
-    expect(service.ctx.transit.open(jobs[0]!.data.sealedText)).toBe(long);
+    expect(bed.service.ctx.transit.open(jobs[0]!.data.sealedText)).toBe(long);
   });
 
   it('queues the documents as scan jobs when scanning them at once fails, and says so', async () => {
@@ -91,7 +75,7 @@ describe('document sink', () => {
       scanAndRecord: () => Promise.reject(new Error('database said no')),
       onFallback: (_error, documents) => failures.push(documents),
     });
-    const sink = createDocumentSink(service.ctx.boss, service.ctx.transit, () => new Date(), { inline });
+    const sink = createDocumentSink(bed.service.ctx.boss, bed.service.ctx.transit, () => new Date(), { inline });
     const ids = await sink.submitWithIds([doc('fallback', 'f1', `x ${tokenFor(3)}`), doc('fallback', 'f2', 'y')]);
     expect(failures).toEqual([2]);
     const jobs = await scanJobsIn('fallback');
@@ -101,7 +85,7 @@ describe('document sink', () => {
 
   it('writes concurrent submissions in one flush', async () => {
     const { inline, calls } = countingInline();
-    const sink = createDocumentSink(service.ctx.boss, service.ctx.transit, () => new Date(), { inline });
+    const sink = createDocumentSink(bed.service.ctx.boss, bed.service.ctx.transit, () => new Date(), { inline });
     await Promise.all(
       Array.from({ length: 40 }, (_, i) => sink.submit([doc('together', `t${i}`, `token ${tokenFor(200 + i)}`)])),
     );
@@ -111,15 +95,15 @@ describe('document sink', () => {
 
   it('repeats no effect when the same document is submitted again', async () => {
     const { inline } = countingInline();
-    const sink = createDocumentSink(service.ctx.boss, service.ctx.transit, () => new Date(), { inline });
+    const sink = createDocumentSink(bed.service.ctx.boss, bed.service.ctx.transit, () => new Date(), { inline });
     const again = doc('again', 'a1', `posted ${tokenFor(4)}`);
     await sink.submit([again]);
     await sink.submit([again]);
     const occurrences = await occurrencesIn('again');
     expect(occurrences).toHaveLength(1);
-    const verify = await service.ctx.boss.findJobs<VerifyJob>(QUEUES.verify, { queued: true });
+    const verify = await bed.service.ctx.boss.findJobs<VerifyJob>(QUEUES.verify, { queued: true });
     expect(verify.filter((j) => j.data.findingId === occurrences[0]!.finding_id)).toHaveLength(1);
-    const audits = await database.db
+    const audits = await bed.database.db
       .selectFrom('audit_log')
       .select('action')
       .where('target_id', '=', occurrences[0]!.finding_id)
@@ -129,7 +113,7 @@ describe('document sink', () => {
 
   it('writes nothing for a first version without matches, while an edit without them closes what it removed', async () => {
     const { inline } = countingInline();
-    const sink = createDocumentSink(service.ctx.boss, service.ctx.transit, () => new Date(), { inline });
+    const sink = createDocumentSink(bed.service.ctx.boss, bed.service.ctx.transit, () => new Date(), { inline });
     await sink.submit([doc('first', 'f1', `token ${tokenFor(5)}`)]);
     expect((await occurrencesIn('first')).map((o) => o.closed_at)).toEqual([null]);
 
@@ -148,16 +132,16 @@ describe('document sink', () => {
 
   it('rejects the callers when nothing could be stored', async () => {
     const { inline } = countingInline({ scanAndRecord: () => Promise.reject(new Error('down')) });
-    const boss = service.ctx.boss;
+    const boss = bed.service.ctx.boss;
     const broken = Object.create(boss, {
       insert: { value: () => Promise.reject(new Error('database unreachable')) },
     }) as typeof boss;
-    const sink = createDocumentSink(broken, service.ctx.transit, () => new Date(), { inline });
+    const sink = createDocumentSink(broken, bed.service.ctx.transit, () => new Date(), { inline });
     await expect(sink.submit([doc('lost', 'l1', 'text')])).rejects.toThrow('database unreachable');
   });
 
   it('without inline scanning queues every document (a process that only takes documents in)', async () => {
-    const sink = createDocumentSink(service.ctx.boss, service.ctx.transit, () => new Date());
+    const sink = createDocumentSink(bed.service.ctx.boss, bed.service.ctx.transit, () => new Date());
     const [id] = await sink.submitWithIds([doc('queued', 'q1', `x ${tokenFor(5)}`)]);
     expect((await scanJobsIn('queued')).map((j) => j.id)).toEqual([id]);
     expect(await occurrencesIn('queued')).toHaveLength(0);

@@ -1,40 +1,29 @@
-import type { Job, PgBoss } from 'pg-boss';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../test/test-database.ts';
-import type { DatabaseHandle } from '../db/connection.ts';
+import type { Job } from 'pg-boss';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.ts';
 import { createMetrics } from '../metrics.ts';
 import { jobHandlers } from './job-handlers.ts';
-import { startJobQueue } from './job-queue.ts';
 import { QUEUES, findingJobs, type NotifyJob } from './queues.ts';
+import { useJobQueueBed } from '../../test/job-queue-bed.ts';
 
-let database: DatabaseHandle & { drop(): Promise<void> };
-let boss: PgBoss;
+const bed = useJobQueueBed();
 const logs: string[] = [];
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  boss = await startJobQueue(database, { supervise: false });
-}, 120_000);
-afterAll(async () => {
-  await boss?.stop({ graceful: false, close: true });
-  await database?.drop();
-});
 beforeEach(async () => {
-  await boss.deleteQueuedJobs(QUEUES.notify);
+  await bed.boss.deleteQueuedJobs(QUEUES.notify);
 });
 
 const handlers = () =>
   jobHandlers({
-    boss,
+    boss: bed.boss,
     logger: createLogger({ level: 'warn', write: (line) => logs.push(line) }),
     metrics: createMetrics(),
   });
 
 /** Queues `items` as `findingJobs` would, and fetches them back as a worker would. */
 async function queuedJobs(items: NotifyJob[]): Promise<Job<unknown>[]> {
-  await boss.insert(QUEUES.notify, findingJobs(items));
-  return (await boss.fetch(QUEUES.notify, { batchSize: 100 })) as Job<unknown>[];
+  await bed.boss.insert(QUEUES.notify, findingJobs(items));
+  return (await bed.boss.fetch(QUEUES.notify, { batchSize: 100 })) as Job<unknown>[];
 }
 
 const ids = (n: number, prefix: string) =>
@@ -66,7 +55,7 @@ describe('batched job handler', () => {
     )(jobs);
     expect(results).toEqual([{ id: jobs[0]!.id, status: 'completed', output: { retriedOnTheirOwn: 1 } }]);
     // The failed item is back as a plain job keyed by its finding: its own retries, its own dead letter.
-    const requeued = await boss.findJobs<NotifyJob>(QUEUES.notify, { queued: true });
+    const requeued = await bed.boss.findJobs<NotifyJob>(QUEUES.notify, { queued: true });
     expect(requeued.map((j) => j.data)).toEqual([items[1]]);
     expect(requeued[0]!.singletonKey).toBe(items[1]!.findingId);
   });
@@ -77,15 +66,15 @@ describe('batched job handler', () => {
     expect(jobs[0]!.data).toEqual(item);
     const results = await handlers().batched(QUEUES.notify, async () => [new Error('Slack said no')])(jobs);
     expect(results).toEqual([{ id: jobs[0]!.id, status: 'failed', output: { message: 'Slack said no' } }]);
-    expect(await boss.findJobs(QUEUES.notify, { queued: true })).toHaveLength(0);
+    expect(await bed.boss.findJobs(QUEUES.notify, { queued: true })).toHaveLength(0);
   });
 
   it('gives each fetched job the outputs of its own items when plain and batched jobs arrive together', async () => {
     const plain = ids(1, '000003');
     const batch = ids(2, '000004');
-    await boss.insert(QUEUES.notify, findingJobs(plain));
-    await boss.insert(QUEUES.notify, findingJobs(batch));
-    const jobs = (await boss.fetch(QUEUES.notify, { batchSize: 10 })) as Job<unknown>[];
+    await bed.boss.insert(QUEUES.notify, findingJobs(plain));
+    await bed.boss.insert(QUEUES.notify, findingJobs(batch));
+    const jobs = (await bed.boss.fetch(QUEUES.notify, { batchSize: 10 })) as Job<unknown>[];
     expect(jobs).toHaveLength(2);
     const results = await handlers().batched(QUEUES.notify, async (data) =>
       data.map((d) => (d as NotifyJob).findingId.slice(-4)),
@@ -100,9 +89,9 @@ describe('batched job handler', () => {
   it('retries each job on its own when the whole batch throws', async () => {
     const good = ids(2, '000005');
     const bad = ids(1, '000006');
-    await boss.insert(QUEUES.notify, findingJobs(good));
-    await boss.insert(QUEUES.notify, findingJobs(bad));
-    const jobs = (await boss.fetch(QUEUES.notify, { batchSize: 10 })) as Job<unknown>[];
+    await bed.boss.insert(QUEUES.notify, findingJobs(good));
+    await bed.boss.insert(QUEUES.notify, findingJobs(bad));
+    const jobs = (await bed.boss.fetch(QUEUES.notify, { batchSize: 10 })) as Job<unknown>[];
     const results = await handlers().batched(QUEUES.notify, async (data) => {
       if (data.some((d) => (d as NotifyJob).findingId === bad[0]!.findingId)) throw new Error('database said no');
       return data.map(() => 'sent');

@@ -1,39 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, testConfig } from '../../test/service-harness.ts';
-import { createTestDatabase } from '../../test/test-database.ts';
-import type { DatabaseHandle } from '../db/connection.ts';
-import type { Service } from '../service.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestService } from '../../test/service-harness.ts';
 import { createDocumentSink, inlineScan } from './document-sink.ts';
 import { QUEUES, isJobBatch, unbatch, type VerifyJob } from './queues.ts';
 import { handleVerifyBatch } from './verify-worker.ts';
 
-let database: DatabaseHandle & { drop(): Promise<void> };
-let service: Service;
-
-beforeAll(async () => {
-  database = await createTestDatabase();
-  // No workers: the test runs the verify stage by hand.
-  ({ service } = await startTestService(database, testConfig({ LEAKWATCH_VERIFY: 'false' }), {
-    http: false,
-    workers: false,
-  }));
-}, 120_000);
-afterAll(async () => {
-  await service?.stop();
-  await database?.drop();
-});
+// No workers: the test runs the verify stage by hand.
+const bed = useTestService({ LEAKWATCH_VERIFY: 'false' }, { http: false, workers: false });
 
 const TOKEN = 'xoxb-573493285553-6466811986236-aYXbFanZ3lpVq8dJsFsBAAhl';
 const tokenFor = (n: number) => TOKEN.replace('aYX', `b${String.fromCharCode(65 + (n % 26))}${n % 10}`);
 
 const verifications = async (findingIds: readonly string[]) =>
-  (await database.db.selectFrom('verifications').select('finding_id').where('finding_id', 'in', findingIds).execute())
-    .length;
+  (
+    await bed.database.db
+      .selectFrom('verifications')
+      .select('finding_id')
+      .where('finding_id', 'in', findingIds)
+      .execute()
+  ).length;
 
 describe('verify stage with batched jobs', () => {
   it('queues one job for the findings of one flush and checks each finding once, however often it was queued', async () => {
-    const sink = createDocumentSink(service.ctx.boss, service.ctx.transit, () => new Date(), {
-      inline: inlineScan(service.ctx),
+    const sink = createDocumentSink(bed.service.ctx.boss, bed.service.ctx.transit, () => new Date(), {
+      inline: inlineScan(bed.service.ctx),
     });
     await sink.submit(
       [1, 2, 3].map((n) => ({
@@ -42,7 +31,7 @@ describe('verify stage with batched jobs', () => {
         format: 'plain' as const,
       })),
     );
-    const jobs = (await service.ctx.boss.findJobs<VerifyJob>(QUEUES.verify, { queued: true })).filter(
+    const jobs = (await bed.service.ctx.boss.findJobs<VerifyJob>(QUEUES.verify, { queued: true })).filter(
       (j) => isJobBatch(j.data) && unbatch(j.data).length === 3,
     );
     expect(jobs).toHaveLength(1);
@@ -53,18 +42,18 @@ describe('verify stage with batched jobs', () => {
     expect(JSON.stringify(jobs[0]!.data)).not.toContain(tokenFor(1));
 
     // The same item twice in one fetched batch (queued by two sightings): one check.
-    const first = await handleVerifyBatch(service.ctx, [...items, items[0]!]);
+    const first = await handleVerifyBatch(bed.service.ctx, [...items, items[0]!]);
     expect(first.slice(0, 3).every((r) => r?.liveness === 'not_attempted')).toBe(true);
     expect(first[3]).toBeUndefined();
     expect(await verifications(findingIds)).toBe(3);
 
     // Queued before the check that has run since: nothing to do.
-    expect(await handleVerifyBatch(service.ctx, items)).toEqual([undefined, undefined, undefined]);
+    expect(await handleVerifyBatch(bed.service.ctx, items)).toEqual([undefined, undefined, undefined]);
     expect(await verifications(findingIds)).toBe(3);
 
     // Asked for after the last check (a new sighting, a rescheduled or requested check): checked again.
     const later = { ...items[0]!, queuedAt: new Date(Date.now() + 1000).toISOString() };
-    const [again] = await handleVerifyBatch(service.ctx, [later]);
+    const [again] = await handleVerifyBatch(bed.service.ctx, [later]);
     expect(again?.liveness).toBe('not_attempted');
     expect(await verifications(findingIds)).toBe(4);
   });
