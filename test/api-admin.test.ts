@@ -161,6 +161,27 @@ describe('dead-letter jobs', () => {
     ]);
   });
 
+  it('lists a dead batched job by the ids of its findings, without their sealed values', async () => {
+    const findingIds = [randomUUID(), randomUUID()];
+    const boss = h.ctx.boss;
+    const batch = findingIds.map((findingId) => ({
+      findingId,
+      sealedSecret: h.ctx.transit.seal(SECRET),
+      sealedParts: {},
+      reason: 'new' as const,
+    }));
+    await boss.send(QUEUES.verify, { batch }, { retryLimit: 0, singletonKey: `batch:${findingIds[0]}` });
+    const [job] = await boss.fetch(QUEUES.verify);
+    await boss.fail(QUEUES.verify, job!.id, { message: 'database said no' });
+    const text = await (await h.call('GET', '/api/v1/jobs/dead-letter', { key: h.keys.admin })).text();
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain('sealedSecret');
+    const dead = (JSON.parse(text) as { jobs: { queue: string; payload: { findingIds?: string[] } }[] }).jobs.find(
+      (j) => j.payload.findingIds?.includes(findingIds[0]!),
+    );
+    expect(dead).toMatchObject({ queue: 'verify', payload: { findingIds } });
+  });
+
   it('refuses to retry a job with no recorded source queue', async () => {
     const id = await h.ctx.boss.send(QUEUES.deadLetter, { findingId: randomUUID() });
     const response = await h.call('POST', `/api/v1/jobs/dead-letter/${id}/retry`, { key: h.keys.admin });
