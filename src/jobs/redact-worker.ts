@@ -1,14 +1,12 @@
-import type { Integration, LocatedSecret, RedactionOutcome } from '../core/integration.ts';
+import type { Integration, RedactionOutcome } from '../core/integration.ts';
 import { writeAudit } from '../db/audit-repository.ts';
 import { getFinding } from '../db/findings-repository.ts';
 import type { Finding } from '../db/schema.ts';
-import type { TextFormat } from '../detection/normalize.ts';
 import type { Scanner } from '../detection/scanner.ts';
+import { locateSecrets, otherSecretsInItem, outcomeFor } from './item-secrets.ts';
 import type { PipelineContext } from './pipeline-context.ts';
+import { claimRedactions, FINAL_REDACTION_STATUSES } from './redaction-claims.ts';
 import type { RedactJob } from './queues.ts';
-
-/** Outcomes after which an occurrence is not tried again (a retry would repeat a visible effect or do nothing). */
-const FINAL = new Set(['redacted', 'deleted', 'not_found', 'warned', 'unsupported']);
 
 /**
  * Finds the finding's secret (and its companion parts) in a text as it is now,
@@ -16,14 +14,7 @@ const FINAL = new Set(['redacted', 'deleted', 'not_found', 'warned', 'unsupporte
  * redacted form to write instead. No raw secret travels in the redact job.
  */
 export function locateFinding(scanner: Scanner, finding: Finding) {
-  return (text: string, format: TextFormat): LocatedSecret[] =>
-    scanner
-      .scan(text, { format })
-      .filter((m) => m.detectorId === finding.detector_id && m.fingerprint === finding.fingerprint)
-      .flatMap((m) => [
-        { start: m.start, end: m.end, redacted: m.secret.redacted },
-        ...m.parts.map((p) => ({ start: p.start, end: p.end, redacted: p.secret.redacted })),
-      ]);
+  return locateSecrets(scanner, [finding]).locate;
 }
 
 /**
@@ -32,6 +23,9 @@ export function locateFinding(scanner: Scanner, finding: Finding) {
  * occurrence records the outcome; an occurrence already handled is skipped, so
  * a retried job edits nothing twice and posts no second warning. Occurrences
  * whose platform cannot redact are recorded as `unsupported`, with the reason.
+ * An item holding several secrets is edited once: the edit also replaces the
+ * secrets of every other active finding open in that item, and records their
+ * outcome there too, so their own jobs find it handled.
  */
 export async function handleRedact(
   ctx: PipelineContext,
@@ -51,13 +45,40 @@ export async function handleRedact(
     .select(['occurrence_id', 'status'])
     .where('finding_id', '=', finding.id)
     .execute();
-  const handled = new Set(done.filter((r) => FINAL.has(r.status)).map((r) => r.occurrence_id));
+  const handled = new Set(done.filter((r) => FINAL_REDACTION_STATUSES.has(r.status)).map((r) => r.occurrence_id));
   const tally: Record<string, number> = {};
   let failure: Error | undefined;
+  let busy: Error | undefined;
 
   for (const occurrence of occurrences) {
     if (handled.has(occurrence.id)) continue;
+    // Every other active secret in the same item goes in the same edit: no intermediate version keeps one raw,
+    // and their own jobs find the item already handled.
+    const others = await otherSecretsInItem(ctx.db, occurrence);
+    // The other findings' jobs for this item are queued with this one and may run side by side: the item's
+    // occurrences are claimed first, so one job edits it for all. Alone in its item, a finding's job (one per
+    // finding at a time) has nobody to share it with.
+    let claimed = new Set([occurrence.id]);
+    if (others.length > 0) {
+      const claim = await claimRedactions(
+        ctx.db,
+        [{ finding, occurrence }, ...others].map((o) => ({
+          findingId: o.finding.id,
+          occurrenceId: o.occurrence.id,
+          platform: o.occurrence.platform,
+        })),
+        job.requestedBy,
+        ctx.now(),
+      );
+      if (!claim.claimed.has(occurrence.id)) {
+        // Another finding's job is editing this item right now; this job is retried and then finds it handled.
+        if (claim.busy.has(occurrence.id)) busy ??= new Error('another redact job is editing the same item');
+        continue;
+      }
+      claimed = claim.claimed;
+    }
     const integration = integrations.get(occurrence.platform);
+    const locator = locateSecrets(ctx.scanner, [finding, ...others.map((o) => o.finding)]);
     let outcome: RedactionOutcome;
     if (!integration?.redact) {
       outcome = { status: 'unsupported', detail: `no ${occurrence.platform} connector that can redact is configured` };
@@ -66,7 +87,7 @@ export async function handleRedact(
         outcome = await integration.redact({
           finding,
           occurrence,
-          locate: locateFinding(ctx.scanner, finding),
+          locate: (text, format) => locator.locate(text, format),
           requestedBy: job.requestedBy,
         });
       } catch (error) {
@@ -75,39 +96,48 @@ export async function handleRedact(
         failure ??= error as Error;
       }
     }
-    tally[outcome.status] = (tally[outcome.status] ?? 0) + 1;
+    // Only the occurrences this job claimed: one settled (or held) by another job keeps its own record.
+    const records = [{ finding, occurrence }, ...others]
+      .filter((o) => claimed.has(o.occurrence.id))
+      .map((o) => ({ ...o, outcome: outcomeFor(o.finding.id, locator, outcome) }));
+    tally[records[0]!.outcome.status] = (tally[records[0]!.outcome.status] ?? 0) + 1;
     const now = ctx.now();
     await ctx.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('redactions')
-        .values({
-          finding_id: finding.id,
-          occurrence_id: occurrence.id,
-          platform: occurrence.platform,
-          status: outcome.status,
-          detail: outcome.detail ?? null,
-          requested_by: job.requestedBy,
-        })
-        .onConflict((oc) =>
-          oc
-            .column('occurrence_id')
-            .doUpdateSet({ status: outcome.status, detail: outcome.detail ?? null, updated_at: now }),
-        )
-        .execute();
-      await writeAudit(trx, {
-        actor: job.requestedBy,
-        action: `occurrence.redaction_${outcome.status}`,
-        targetType: 'finding',
-        targetId: finding.id,
-        details: {
-          platform: occurrence.platform,
-          container: occurrence.container,
-          item: occurrence.item,
-          detail: outcome.detail ?? null,
-        },
-      });
+      for (const record of records) {
+        await trx
+          .insertInto('redactions')
+          .values({
+            finding_id: record.finding.id,
+            occurrence_id: record.occurrence.id,
+            platform: record.occurrence.platform,
+            status: record.outcome.status,
+            detail: record.outcome.detail ?? null,
+            requested_by: job.requestedBy,
+          })
+          .onConflict((oc) =>
+            oc
+              .column('occurrence_id')
+              .doUpdateSet({ status: record.outcome.status, detail: record.outcome.detail ?? null, updated_at: now }),
+          )
+          .execute();
+        await writeAudit(trx, {
+          actor: job.requestedBy,
+          action: `occurrence.redaction_${record.outcome.status}`,
+          targetType: 'finding',
+          targetId: record.finding.id,
+          details: {
+            platform: record.occurrence.platform,
+            container: record.occurrence.container,
+            item: record.occurrence.item,
+            detail: record.outcome.detail ?? null,
+            // Redacted in the same edit as another finding's secret, by that finding's job.
+            ...(record.finding.id === finding.id ? {} : { alongside: finding.id }),
+          },
+        });
+      }
     });
   }
+  if (busy && !failure) throw busy;
   if (failure) throw failure;
   return tally;
 }
