@@ -2,15 +2,24 @@
  * `npm run bench:faults`: the full fault run against PostgreSQL (DATABASE_URL,
  * a fresh database is created and dropped): 10,000 events with kill -9 of
  * serve/worker processes, a database outage through a TCP proxy, Slack and
- * issuer storms (429, 500, 503, hang), and 1 vs 3 worker processes. Prints
+ * issuer storms (429, 500, 503, hang), 1 vs 3 worker processes, and Jira
+ * Cloud / Microsoft Graph storms (429, 500, hang; a second environment with
+ * the Jira and Teams integrations configured against stand-ins). Prints
  * what each scenario lost, duplicated and how long it took; exits 1 when an
  * invariant broke. See docs/scaling.md.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:faults
  *   node bench/fault-run.ts --events 2000 --kills 4 --storm-seconds 15
+ *   node bench/fault-run.ts --only jira-storm,graph-storm   (or jira-storm-500, graph-storm-hang…)
  */
 import { parseArgs } from 'node:util';
+import { freePort } from '../src/demo/stand-in-server.ts';
 import { FaultEnvironment } from '../test/fault-harness/fault-environment.ts';
+import {
+  runGraphStormScenario,
+  runJiraStormScenario,
+  type IntegrationStormReport,
+} from '../test/fault-harness/integration-storms.ts';
 import {
   runKillScenario,
   runOutageScenario,
@@ -18,6 +27,8 @@ import {
   runStormScenario,
 } from '../test/fault-harness/fault-scenarios.ts';
 import type { PipelineTally } from '../test/fault-harness/pipeline-tally.ts';
+import { StandInGraph } from '../test/fault-harness/stand-in-graph.ts';
+import { StandInJira } from '../test/fault-harness/stand-in-jira.ts';
 import type { StormMode } from '../test/fault-harness/upstream-storm.ts';
 
 const { values } = parseArgs({
@@ -159,6 +170,65 @@ try {
   }
 } finally {
   await env.close();
+}
+
+const platformStorms = (['jira', 'graph'] as const)
+  .flatMap((target) => (['429', '500', 'hang'] as const).map((mode) => ({ target, mode })))
+  .filter(({ target, mode }) => wanted(`${target}-storm`) || wanted(`${target}-storm-${mode}`));
+if (platformStorms.length > 0) {
+  const jira = new StandInJira();
+  const graph = new StandInGraph();
+  await jira.start();
+  await graph.start();
+  // Graph must know where to notify before leakwatch starts (it subscribes at start).
+  const port = await freePort();
+  const platformEnv = new FaultEnvironment({
+    serverUrl,
+    port,
+    env: { ...jira.leakwatchEnvironment(), ...graph.leakwatchEnvironment(`http://127.0.0.1:${port}`) },
+  });
+  await platformEnv.start();
+  process.once('SIGINT', () => void platformEnv.close().finally(() => process.exit(130)));
+  console.log(`database ${platformEnv.databaseName} (Jira + Teams), leakwatch on ${platformEnv.baseUrl}`);
+  try {
+    for (const { target, mode } of platformStorms) {
+      const name = `${target} storm ${mode}`;
+      const options = {
+        events: Math.max(100, Math.round(events / 20)),
+        mode,
+        stormSeconds,
+        retryAfterSeconds: 10,
+        workers,
+        drainTimeoutMs: 900_000,
+      };
+      const r: IntegrationStormReport =
+        target === 'jira'
+          ? await runJiraStormScenario(platformEnv, jira, options)
+          : await runGraphStormScenario(platformEnv, graph, options);
+      results[name] = { ...r, ...(r.driver ? { driver: summary(r.driver) } : {}) };
+      check(name, r.tally, r.drained);
+      if (r.integrationBacklog > 0)
+        problems.push(`${name}: ${r.integrationBacklog} ${target} jobs left in the backlog`);
+      if (r.notificationFailures > 0) problems.push(`${name}: ${r.notificationFailures} notifications never delivered`);
+      if (r.tally.acknowledged < r.tally.planted) {
+        problems.push(`${name}: ${r.tally.planted - r.tally.acknowledged} deliveries never acknowledged`);
+      }
+      line(
+        name,
+        r.tally,
+        `${r.stormRequests} requests during ${r.stormSeconds.toFixed(0)} s (${r.requestsPerEvent.toFixed(1)} per event, ` +
+          `${r.deliveriesDuringStorm} deliveries), ${r.driver ? `${r.driver.retries} sender retries, ` : ''}${r.seconds.toFixed(0)} s`,
+      );
+    }
+    for (const exit of platformEnv.processes.unexpectedExits) {
+      problems.push(`${exit.name} (Jira + Teams) exited unexpectedly (code ${exit.code}, signal ${exit.signal})`);
+      console.log(`--- ${exit.name} (Jira + Teams) output tail ---\n${exit.tail}`);
+    }
+  } finally {
+    await platformEnv.close();
+    await jira.stop();
+    await graph.stop();
+  }
 }
 console.log(
   JSON.stringify(

@@ -34,8 +34,6 @@ export interface VerifyJob {
   reason: 'new' | 'reverify' | 'requested';
   /** How many times verification was rescheduled after an issuer's rate limit. */
   attempt?: number;
-  /** When the check was asked for (ISO): a finding verified since then is not checked again. */
-  queuedAt?: string;
 }
 
 export interface NotifyJob {
@@ -129,8 +127,8 @@ export const QUEUE_OPTIONS: Record<Exclude<QueueName, 'dead-letter'>, Omit<Queue
   scan: RETRYING,
   // One queued and one active job per key: a single finding's job is keyed by its finding, so a retried
   // upstream job cannot pile up duplicate checks, DMs or revokes; a batch (`findingJobs`) has a key of its
-  // own, and its items are de-duplicated by the workers (a finding checked since is skipped, a DM is claimed
-  // once per finding and recipient).
+  // own, and the effects of its items are once-only in the database (a DM is claimed per finding and
+  // recipient, a revoke per finding; a repeated check is answered from the runner's cache).
   verify: { ...RETRYING, policy: 'stately' },
   notify: { ...RETRYING, policy: 'stately' },
   redact: { ...RETRYING, policy: 'stately' },

@@ -83,7 +83,6 @@ export async function scanAndRecord(
     // The next jobs commit with the findings: a crash in between cannot leave a finding nobody checks.
     inTransaction: async (trx, recorded) => {
       const verify: VerifyJob[] = [];
-      const queuedAt = ctx.now().toISOString();
       const redact = new Map<string, { data: RedactJob; singletonKey: string }>();
       const queued = new Set<string>();
       for (const [i, result] of recorded.entries()) {
@@ -106,11 +105,10 @@ export async function scanAndRecord(
             sealedSecret: r.match.sealedSecret,
             sealedParts: r.match.sealedParts,
             reason: 'new',
-            queuedAt,
           });
         }
       }
-      // One statement per queue, one job per batch of findings; a finding checked since is not checked again.
+      // One statement per queue, one job per batch of findings.
       if (verify.length > 0) await ctx.boss.insert(QUEUES.verify, findingJobs(verify), { db: jobDb(trx) });
       if (redact.size > 0) await ctx.boss.insert(QUEUES.redact, [...redact.values()], { db: jobDb(trx) });
     },

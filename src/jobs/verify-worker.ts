@@ -54,11 +54,12 @@ export async function handleVerifyBatch(
     jobs.map(async (job): Promise<VerificationResult | undefined> => {
       const finding = before.get(job.findingId);
       if (!finding) return undefined;
-      // A finding sighted again before its first check was queued again (in another batch): check it once.
+      // A finding sighted again before its first check can be queued twice; in one batch it is checked once.
+      // Across batches it is checked again (the runner's cache answers without asking the issuer): a job
+      // retried after a crash between storing its results and requesting the revoke must run to the end.
       if (job.reason === 'new') {
         if (checking.has(finding.id)) return undefined;
         checking.add(finding.id);
-        if (job.queuedAt && finding.verified_at && finding.verified_at >= new Date(job.queuedAt)) return undefined;
       }
       const detector = ctx.detectors.get(finding.detector_id);
       if (!detector) return { liveness: 'not_attempted', reason: `detector ${finding.detector_id} is not loaded` };
@@ -77,9 +78,7 @@ export async function handleVerifyBatch(
     const retryAt =
       result.retryAt ?? (result.retryable ? Date.now() + RETRY_BASE_SECONDS * 1000 * 2 ** attempt : undefined);
     if (retryAt === undefined) return [];
-    // A rescheduled check is always run (its first attempt set verified_at): no queuedAt.
-    const data: VerifyJob = { ...job, attempt: attempt + 1, queuedAt: undefined };
-    return [{ data, singletonKey: job.findingId, startAfter: new Date(retryAt) }];
+    return [{ data: { ...job, attempt: attempt + 1 }, singletonKey: job.findingId, startAfter: new Date(retryAt) }];
   });
   if (again.length > 0) await ctx.boss.insert(QUEUES.verify, again);
 

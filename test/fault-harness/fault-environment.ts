@@ -19,6 +19,8 @@ export interface FaultEnvironmentOptions {
   people?: number;
   /** Extra leakwatch variables (worker concurrency, batch size…). */
   env?: NodeJS.ProcessEnv;
+  /** The port `serve` listens on (a free one by default): for stand-ins that must know leakwatch's URL up front. */
+  port?: number;
 }
 
 /**
@@ -60,7 +62,7 @@ export class FaultEnvironment {
     await admin.end();
     await this.proxy.start();
     await this.upstreams.start();
-    this.port = await freePort();
+    this.port = this.#options.port ?? (await freePort());
     const direct = new URL(this.#options.serverUrl);
     direct.pathname = `/${this.databaseName}`;
     this.db = new pg.Pool({ connectionString: direct.toString(), max: 4 });

@@ -73,7 +73,7 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
 export async function tallyPipeline(
   db: pg.Pool,
   upstreams: FaultUpstreams,
-  events: readonly PlantedEvent[],
+  events: readonly Pick<PlantedEvent, 'index' | 'token' | 'fingerprint'>[],
   acknowledged: ReadonlySet<number>,
 ): Promise<PipelineTally> {
   const { rows: findings } = await db.query<{ id: string; fingerprint: string; status: string; liveness: string }>(
