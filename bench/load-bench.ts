@@ -61,15 +61,20 @@ function percentile(sorted: readonly number[], p: number): number {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
 
-/** Busy and total jiffies of the whole machine (/proc/stat), to say how the two cores were shared. */
-function machineCpu(): { busy: number; total: number } {
+/**
+ * Busy, stolen and total jiffies of the whole machine (/proc/stat), to say how the two cores were shared. Steal
+ * is time the hypervisor gave this VM's vCPUs to someone else: on a busy host it comes and goes, and with it
+ * the capacity the benchmark measures, so it is reported next to every step.
+ */
+function machineCpu(): { busy: number; steal: number; total: number } {
   try {
     const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
     const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+    const steal = fields[7] ?? 0;
     const total = fields.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
+    return { busy: total - idle - steal, steal, total };
   } catch {
-    return { busy: 0, total: 0 };
+    return { busy: 0, steal: 0, total: 0 };
   }
 }
 
@@ -204,6 +209,8 @@ interface StepResult {
   generatorCpu: string;
   fakeSlackCpu: string;
   machineCpu: string;
+  /** CPU the hypervisor gave to other tenants (steal), shares of one core. */
+  stolenCpu: string;
   sendLagP99Ms: number;
   /** Acknowledged in full with p99 ack ≤ 100 ms and every DM within p99 ≤ 1 s (at this step's rate). */
   meetsTargets: boolean;
@@ -339,6 +346,7 @@ async function steps(
     const s = run.stats;
     const non2xx = Object.values(s.statuses).reduce((a, b) => a + b, 0);
     const machineShare = (cpuAfter.busy - cpuBefore.busy) / Math.max(1, cpuAfter.total - cpuBefore.total);
+    const stolenShare = (cpuAfter.steal - cpuBefore.steal) / Math.max(1, cpuAfter.total - cpuBefore.total);
     const step: StepResult = {
       offered: s.offered,
       ackedPerSecond: Math.round(s.acked / s.seconds),
@@ -357,6 +365,7 @@ async function steps(
       generatorCpu: `${Math.round((run.cpuMicros / wall) * 100)}%`,
       fakeSlackCpu: `${Math.round(((own.user + own.system) / wall) * 100)}%`,
       machineCpu: `${Math.round(machineShare * machine.cpus * 100)}%`,
+      stolenCpu: `${Math.round(stolenShare * machine.cpus * 100)}%`,
       sendLagP99Ms: s.sendLagP99,
       keepsUp: keepsUp(s, rate),
       meetsTargets:
@@ -366,7 +375,7 @@ async function steps(
     console.log(
       `${rate} ev/s: acked ${step.ackedPerSecond}/s, ack p50/p99/max ${s.ackP50}/${s.ackP99}/${s.ackMax} ms, ` +
         `non-2xx ${non2xx}, errors ${s.errors}, DM ${dm.dms}/${dm.planted} p50/p99 ${dm.p50}/${dm.p99} ms, ` +
-        `send lag p99 ${s.sendLagP99} ms, drained in ${step.drainSeconds} s, service CPU ${step.serviceCpu} (${step.serviceCpuPerEventUs} µs/event), machine ${step.machineCpu}`,
+        `send lag p99 ${s.sendLagP99} ms, drained in ${step.drainSeconds} s, service CPU ${step.serviceCpu} (${step.serviceCpuPerEventUs} µs/event), machine ${step.machineCpu} (stolen ${step.stolenCpu})`,
     );
     if (drained.backlogLeft > 0) console.log(`  (backlog of ${drained.backlogLeft} jobs left after the drain limit)`);
     if (dm.dms < dm.planted) {
