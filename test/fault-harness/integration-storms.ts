@@ -58,6 +58,17 @@ const JIRA_QUEUES = [JIRA_BACKFILL_QUEUE, JIRA_REDACTION_STATUS_QUEUE];
 /** Where a Graph notification's work waits: reading the message, and catching up after `missed`. */
 const TEAMS_FETCH_QUEUES = [TEAMS_QUEUES.fetch, TEAMS_QUEUES.catchup];
 
+export interface IntegrationStormOptions {
+  /** Planted events (each a comment or message carrying its own token). */
+  events: number;
+  mode: StormMode;
+  stormSeconds: number;
+  retryAfterSeconds: number;
+  /** Worker processes next to `serve`. */
+  workers: number;
+  drainTimeoutMs: number;
+}
+
 /**
  * Jira Cloud storm: signed Jira webhooks for comments carrying a planted
  * token stream in while the stand-in Jira answers `mode` (429 with
@@ -70,14 +81,7 @@ const TEAMS_FETCH_QUEUES = [TEAMS_QUEUES.fetch, TEAMS_QUEUES.catchup];
 export async function runJiraStormScenario(
   env: FaultEnvironment,
   jira: StandInJira,
-  options: {
-    events: number;
-    mode: StormMode;
-    stormSeconds: number;
-    retryAfterSeconds: number;
-    workers: number;
-    drainTimeoutMs: number;
-  },
+  options: IntegrationStormOptions,
 ): Promise<IntegrationStormReport> {
   await ensureFleet(env, options.workers);
   const events = plantJiraEvents(jira, env.upstreams, env.fingerprintKey, {
@@ -137,14 +141,7 @@ export async function runJiraStormScenario(
 export async function runGraphStormScenario(
   env: FaultEnvironment,
   graph: StandInGraph,
-  options: {
-    events: number;
-    mode: StormMode;
-    stormSeconds: number;
-    retryAfterSeconds: number;
-    workers: number;
-    drainTimeoutMs: number;
-  },
+  options: IntegrationStormOptions,
 ): Promise<IntegrationStormReport> {
   await ensureFleet(env, options.workers);
   // serve subscribes at start (Graph validates the notification URL first).
