@@ -1,21 +1,10 @@
 import type { Integration, RedactionOutcome } from '../core/integration.ts';
 import { writeAudit } from '../db/audit-repository.ts';
 import { getFinding } from '../db/findings-repository.ts';
-import type { Finding } from '../db/schema.ts';
-import type { Scanner } from '../detection/scanner.ts';
 import { locateSecrets, otherSecretsInItem, outcomeFor } from './item-secrets.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import { claimRedactions, FINAL_REDACTION_STATUSES } from './redaction-claims.ts';
 import type { RedactJob } from './queues.ts';
-
-/**
- * Finds the finding's secret (and its companion parts) in a text as it is now,
- * by scanning it again: spans in the text's own offsets, each with the
- * redacted form to write instead. No raw secret travels in the redact job.
- */
-export function locateFinding(scanner: Scanner, finding: Finding) {
-  return locateSecrets(scanner, [finding]).locate;
-}
 
 /**
  * redact: replaces the secret with its redacted form wherever the finding is
