@@ -47,6 +47,8 @@ export interface StoredMessage {
   ts: string;
   text: string;
   user?: string;
+  /** Set on messages the bot posted, as Slack does. */
+  bot_id?: string;
   thread_ts?: string;
   blocks?: unknown[];
   attachments?: unknown[];
@@ -68,7 +70,8 @@ export class FakeSlack {
   readonly users = new Map<string, SlackUserFixture>();
   readonly messages: StoredMessage[] = [];
   readonly #failures = new Map<string, Failure[]>();
-  #clock = 1_764_000_000;
+  // Message timestamps follow the real clock, as Slack's do (`oldest`/`latest` filters compare them with it).
+  #clock = Math.floor(Date.now() / 1000);
 
   addUser(user: SlackUserFixture): void {
     this.users.set(user.id, user);
@@ -152,6 +155,7 @@ export class FakeSlack {
           ts,
           text: p.text ?? '',
           user: BOT_USER,
+          bot_id: 'B0LEAKBOT',
           ...(p.thread_ts ? { thread_ts: p.thread_ts } : {}),
           ...(p.blocks ? { blocks: JSON.parse(p.blocks) as unknown[] } : {}),
         };

@@ -1,16 +1,20 @@
 import { WebAPIRateLimitedError } from '@slack/web-api';
 import type { PgBoss } from 'pg-boss';
+import { delay, http } from 'msw';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { detectors } from '../../detectors/index.ts';
 import { useMswServer } from '../../test/msw-server.ts';
 import { createTestDatabase } from '../../test/test-database.ts';
 import type { DatabaseHandle } from '../../src/db/connection.ts';
 import type { Identity, Occurrence } from '../../src/db/schema.ts';
-import { handleNotify } from '../../src/jobs/notify-worker.ts';
+import { startJobQueue } from '../../src/jobs/job-queue.ts';
+import { handleNotify, handleNotifyBatch } from '../../src/jobs/notify-worker.ts';
+import { QUEUES } from '../../src/jobs/queues.ts';
 import type { PipelineContext } from '../../src/jobs/pipeline-context.ts';
 import type { OwnerNotice } from '../../src/notify/notifier.ts';
 import type { SlackOutboundDeps } from './outbound-deps.ts';
 import {
+  API_URL,
   BOT_TOKEN,
   FakeSlack,
   SECURITY_CHANNEL,
@@ -34,10 +38,14 @@ let slack: FakeSlack;
 const fakes: FakeSlack[] = [];
 let database: DatabaseHandle & { drop(): Promise<void> };
 
+let boss: PgBoss;
+
 beforeAll(async () => {
   database = await createTestDatabase();
+  boss = await startJobQueue(database, { supervise: false });
 }, 120_000);
 afterAll(async () => {
+  await boss?.stop({ graceful: false, close: true });
   await database?.drop();
 });
 beforeEach(() => {
@@ -345,6 +353,106 @@ describe('Slack owner notifier', () => {
       .where('id', '=', p.finding.id)
       .executeTakeFirstOrThrow();
     expect(finding.status).toBe('notified');
+  });
+
+  /**
+   * Two notify jobs for one finding, fetched (active) as a worker would, and the worker's context. Batches of
+   * findings are keyed on their own (`findingJobs`), so two batches holding one finding can run side by side.
+   */
+  async function twoActiveJobs(findingId: string): Promise<{ ids: [string, string]; ctx: PipelineContext }> {
+    const ids: string[] = [];
+    for (const batch of ['a', 'b']) {
+      await boss.insert(QUEUES.notify, [{ data: { findingId }, singletonKey: `batch-${findingId}-${batch}` }]);
+      const fetched = await boss.fetch<{ findingId: string }>(QUEUES.notify);
+      expect(fetched.map((j) => j.data)).toEqual([{ findingId }]);
+      ids.push(fetched[0]!.id);
+    }
+    const ctx = { db: database.db, boss, notifier: createSlackNotifier(outboundDeps()), now: () => new Date(), logger };
+    return { ids: ids as [string, string], ctx: ctx as unknown as PipelineContext };
+  }
+
+  it('sends one DM when two jobs for one finding run side by side; the other is retried and finds it sent', async () => {
+    slack.addUser({ id: 'U0DANA', email: 'dana@acme.test' });
+    const p = await plantToken(slackRef('C0DEPLOYS', '1764000107.000100', 'U0DANA'));
+    const { ids, ctx } = await twoActiveJobs(p.finding.id);
+    // Slack takes a moment to answer: the second job looks while the first is sending.
+    server.use(http.post(`${API_URL}chat.postMessage`, () => delay(300)));
+
+    const [first, second] = await Promise.all(
+      ids.map((id) => handleNotifyBatch(ctx, [{ findingId: p.finding.id }], [id])),
+    );
+    const outcomes = [first![0], second![0]];
+    expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
+    const busy = outcomes.find((o) => o !== 'sent');
+    expect(busy).toBeInstanceOf(Error);
+    expect((busy as Error).message).toMatch(/another job is sending/);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+
+    // The first job completes; the retried second one finds the notice sent.
+    const sender = ids[outcomes.indexOf('sent')]!;
+    await boss.complete(QUEUES.notify, sender);
+    const retried = ids.find((id) => id !== sender)!;
+    expect(await handleNotifyBatch(ctx, [{ findingId: p.finding.id }], [retried])).toEqual(['already']);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('takes over a send cut short by a crash: a DM that arrived is recorded, not sent again', async () => {
+    slack.addUser({ id: 'U0DANA', email: 'dana@acme.test' });
+    const p = await plantToken(slackRef('C0DEPLOYS', '1764000108.000100', 'U0DANA'));
+    const { ids, ctx } = await twoActiveJobs(p.finding.id);
+    // The first job claimed the notice and the DM went out, then its process died before recording it.
+    const delivered = await ctx.notifier.notifyOwner(await noticeFor(p));
+    await database.db
+      .insertInto('notifications')
+      .values({
+        finding_id: p.finding.id,
+        recipient: 'slack:U0DANA',
+        kind: 'owner',
+        status: 'sending',
+        claimed_by: ids[0],
+      })
+      .execute();
+    // While that job still counts as running, the other job leaves the notice alone…
+    const [whileActive] = await handleNotifyBatch(ctx, [{ findingId: p.finding.id }], [ids[1]]);
+    expect(whileActive).toBeInstanceOf(Error);
+    // …and once pg-boss gave the dead job up (its heartbeat lapsed), it takes over and finds the DM.
+    await boss.fail(QUEUES.notify, ids[0], { message: 'heartbeat lapsed' });
+    expect(await handleNotifyBatch(ctx, [{ findingId: p.finding.id }], [ids[1]])).toEqual(['sent']);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    const row = await database.db
+      .selectFrom('notifications')
+      .select(['status', 'external_id', 'claimed_by'])
+      .where('finding_id', '=', p.finding.id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      status: 'sent',
+      external_id: delivered.externalId,
+      claimed_by: expect.stringMatching(new RegExp(`^${ids[1]} `)),
+    });
+  });
+
+  it('sends a notice whose crashed send never reached Slack, once', async () => {
+    slack.addUser({ id: 'U0DANA', email: 'dana@acme.test' });
+    const p = await plantToken(slackRef('C0DEPLOYS', '1764000109.000100', 'U0DANA'));
+    const { ids, ctx } = await twoActiveJobs(p.finding.id);
+    await database.db
+      .insertInto('notifications')
+      .values({
+        finding_id: p.finding.id,
+        recipient: 'slack:U0DANA',
+        kind: 'owner',
+        status: 'sending',
+        claimed_by: ids[0],
+      })
+      .execute();
+    await boss.fail(QUEUES.notify, ids[0], { message: 'heartbeat lapsed' });
+    // Both the dead job's retry and the other job try; one takes the notice over, the other is retried.
+    const outcomes = await Promise.all(
+      ids.map(async (id) => (await handleNotifyBatch(ctx, [{ findingId: p.finding.id }], [id]))[0]),
+    );
+    expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
+    expect(slack.callsTo('conversations.history')).toHaveLength(1);
   });
 
   it('derives recipient keys from the owner identity only', () => {

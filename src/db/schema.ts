@@ -143,6 +143,8 @@ export interface NotificationsTable {
   external_id: string | null;
   error: string | null;
   sent_at: Timestamp | null;
+  /** The pg-boss job sending it while `sending` (see `handleNotifyBatch`). */
+  claimed_by: string | null;
   created_at: CreatedAt;
 }
 

@@ -76,14 +76,24 @@ describe('batched job handler', () => {
     await bed.boss.insert(QUEUES.notify, findingJobs(batch));
     const jobs = (await bed.boss.fetch(QUEUES.notify, { batchSize: 10 })) as Job<unknown>[];
     expect(jobs).toHaveLength(2);
-    const results = await handlers().batched(QUEUES.notify, async (data) =>
-      data.map((d) => (d as NotifyJob).findingId.slice(-4)),
-    )(jobs);
+    const runsUnder = new Map<string, string>();
+    const results = await handlers().batched(QUEUES.notify, async (data, jobIds) => {
+      data.forEach((d, i) => runsUnder.set((d as NotifyJob).findingId, jobIds[i]!));
+      return data.map((d) => (d as NotifyJob).findingId.slice(-4));
+    })(jobs);
     const byJob = new Map(results.map((r) => [r.id, r.output]));
     for (const job of jobs) {
       const expected = 'batch' in (job.data as object) ? ['0000', '0001'] : '0000';
       expect(byJob.get(job.id)).toEqual(expected);
     }
+    // Each item runs under its own job's id (notices are claimed for it).
+    const batchJob = jobs.find((j) => 'batch' in (j.data as object))!;
+    const plainJob = jobs.find((j) => j !== batchJob)!;
+    expect(Object.fromEntries(runsUnder)).toEqual({
+      [plain[0]!.findingId]: plainJob.id,
+      [batch[0]!.findingId]: batchJob.id,
+      [batch[1]!.findingId]: batchJob.id,
+    });
   });
 
   it('retries each job on its own when the whole batch throws', async () => {
@@ -92,7 +102,9 @@ describe('batched job handler', () => {
     await bed.boss.insert(QUEUES.notify, findingJobs(good));
     await bed.boss.insert(QUEUES.notify, findingJobs(bad));
     const jobs = (await bed.boss.fetch(QUEUES.notify, { batchSize: 10 })) as Job<unknown>[];
-    const results = await handlers().batched(QUEUES.notify, async (data) => {
+    const calls: string[][] = [];
+    const results = await handlers().batched(QUEUES.notify, async (data, jobIds) => {
+      calls.push(jobIds);
       if (data.some((d) => (d as NotifyJob).findingId === bad[0]!.findingId)) throw new Error('database said no');
       return data.map(() => 'sent');
     })(jobs);
@@ -100,5 +112,9 @@ describe('batched job handler', () => {
     for (const job of jobs) {
       expect(status.get(job.id)).toBe('batch' in (job.data as object) ? 'completed' : 'failed');
     }
+    // Run again on its own, each job's items still run under that job's id.
+    const batchJob = jobs.find((j) => 'batch' in (j.data as object))!;
+    const plainJob = jobs.find((j) => j !== batchJob)!;
+    expect(calls.slice(1).sort((a, b) => a.length - b.length)).toEqual([[plainJob.id], [batchJob.id, batchJob.id]]);
   });
 });

@@ -7,6 +7,9 @@ type JobResult = { id: string; status: 'completed' | 'failed'; output: unknown }
 /** Handles a fetched batch and settles each job on its own (pg-boss `perJobResults`). */
 export type BatchHandler = (jobs: Job<unknown>[]) => Promise<JobResult[]>;
 
+/** Handles one job's data (the job itself is there for its id). */
+type OneHandler = (data: unknown, job: Job<unknown>) => Promise<unknown>;
+
 export interface JobHandlerDeps {
   boss: PgBoss;
   logger: Logger;
@@ -20,10 +23,10 @@ export interface JobHandlerDeps {
  * retried with backoff by pg-boss, then dead-lettered.
  */
 export function jobHandlers(deps: JobHandlerDeps) {
-  const one = (queue: string, handle: (data: unknown) => Promise<unknown>) => async (job: Job<unknown>) => {
+  const one = (queue: string, handle: OneHandler) => async (job: Job<unknown>) => {
     const stop = deps.metrics.jobSeconds.startTimer({ queue });
     try {
-      const output = await handle(job.data);
+      const output = await handle(job.data, job);
       deps.metrics.jobs.inc({ queue, outcome: 'completed' });
       return { id: job.id, status: 'completed' as const, output };
     } catch (error) {
@@ -35,7 +38,7 @@ export function jobHandlers(deps: JobHandlerDeps) {
     }
   };
   const eachOnItsOwn =
-    (queue: string, handle: (data: unknown) => Promise<unknown>): BatchHandler =>
+    (queue: string, handle: OneHandler): BatchHandler =>
     (jobs) =>
       Promise.all(jobs.map(one(queue, handle)));
 
@@ -49,12 +52,15 @@ export function jobHandlers(deps: JobHandlerDeps) {
    * job is retried on its own so the others still complete.
    */
   const batched =
-    (queue: string, handleBatch: (data: unknown[]) => Promise<unknown[]>): BatchHandler =>
+    (queue: string, handleBatch: (data: unknown[], jobIds: string[]) => Promise<unknown[]>): BatchHandler =>
     async (jobs) => {
       const stop = deps.metrics.jobSeconds.startTimer({ queue });
       const items = jobs.map((job) => unbatch(job.data));
       try {
-        const outputs = await handleBatch(items.flat());
+        const outputs = await handleBatch(
+          items.flat(),
+          jobs.flatMap((job, i) => items[i]!.map(() => job.id)),
+        );
         const results: JobResult[] = [];
         let next = 0;
         for (const [i, job] of jobs.entries()) {
@@ -86,8 +92,12 @@ export function jobHandlers(deps: JobHandlerDeps) {
         return results;
       } catch (error) {
         if (jobs.length > 1) {
-          return eachOnItsOwn(queue, async (d) => {
-            const outputs = await handleBatch(unbatch(d));
+          return eachOnItsOwn(queue, async (d, job) => {
+            const items = unbatch(d);
+            const outputs = await handleBatch(
+              items,
+              items.map(() => job.id),
+            );
             const failure = outputs.find((o) => o instanceof Error);
             if (failure) throw failure;
             return isJobBatch(d) ? outputs : outputs[0];

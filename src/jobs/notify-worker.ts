@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Finding, Identity, Occurrence } from '../db/schema.ts';
 import { ACTIVE_STATUSES, type FindingStatus } from '../findings/lifecycle.ts';
 import type { NoticeDelivery, OwnerNotice } from '../notify/notifier.ts';
+import { claimNotices } from './notice-claims.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import type { NotifyJob } from './queues.ts';
 
@@ -16,18 +18,20 @@ export async function handleNotify(ctx: PipelineContext, job: NotifyJob): Promis
 
 /**
  * notify: tells the owner, exactly once per finding and recipient. The
- * `notifications` row is claimed before sending; a retry that finds it `sent`
- * does nothing, and one that finds it `sending` (the process died mid-send)
- * asks the platform whether the notice arrived (`findDelivered`) and sends
- * only if it did not; a notifier that cannot tell marks it `uncertain` for a
- * human to check instead: a missed DM is visible in the dashboard, a
- * duplicate one erodes trust. A batch reads
+ * `notifications` row is claimed before sending (`claimNotices`): a job that
+ * finds it `sent` does nothing, one that finds another running job sending it
+ * is retried later, and one that finds a send cut short by a crash asks the
+ * platform whether the notice arrived (`findDelivered`) and sends only if it
+ * did not; a notifier that cannot tell marks it `uncertain` for a human to
+ * check instead. `jobIds` are the pg-boss jobs the items run under (one per
+ * item; without them the call counts as a job of its own). A batch reads
  * and writes its rows together; the notices themselves go out concurrently,
  * and a notice that failed to send fails only its own job (thrown per job).
  */
 export async function handleNotifyBatch(
   ctx: PipelineContext,
   jobs: readonly NotifyJob[],
+  jobIds?: readonly string[],
 ): Promise<Array<NotifyOutcome | Error>> {
   const ids = [...new Set(jobs.map((j) => j.findingId))];
   const findings = new Map(
@@ -83,58 +87,49 @@ export async function handleNotifyBatch(
     notices.set(finding.id, { notice, recipient: ctx.notifier.recipientFor(notice) });
   }
 
-  // Claim: whoever inserts the row sends. Existing rows are looked at once.
-  const claimed = await ctx.db
-    .insertInto('notifications')
-    .values(
-      [...notices].map(([findingId, n]) => ({
-        finding_id: findingId,
-        recipient: n.recipient,
-        kind: 'owner',
-        status: 'sending',
-      })),
-    )
-    .onConflict((oc) => oc.columns(['finding_id', 'recipient', 'kind']).doNothing())
-    .returning('finding_id')
-    .execute();
-  const toSend = new Set(claimed.map((c) => c.finding_id));
-  const unclaimed = [...notices.keys()].filter((id) => !toSend.has(id));
+  // Each finding is claimed for the job of its first item.
+  const jobOf = new Map<string, string>();
+  const ownJob = jobIds ? undefined : randomUUID();
+  jobs.forEach((job, i) => {
+    if (!jobOf.has(job.findingId)) jobOf.set(job.findingId, jobIds?.[i] ?? ownJob!);
+  });
+  const claims = await claimNotices(
+    ctx,
+    new Map(
+      [...notices].map(([findingId, n]) => [findingId, { recipient: n.recipient, jobId: jobOf.get(findingId)! }]),
+    ),
+  );
+  const toSend = claims.send;
   const deliveries = new Map<string, NoticeDelivery>();
-  if (unclaimed.length > 0) {
-    const existing = await ctx.db
-      .selectFrom('notifications')
-      .select(['id', 'finding_id', 'recipient', 'status', 'created_at'])
-      .where('finding_id', 'in', unclaimed)
-      .where('kind', '=', 'owner')
-      .execute();
-    const interrupted: typeof existing = [];
-    for (const row of existing) {
-      if (row.recipient !== notices.get(row.finding_id)?.recipient) continue;
-      if (row.status === 'failed') {
-        await ctx.db.updateTable('notifications').set({ status: 'sending' }).where('id', '=', row.id).execute();
-        toSend.add(row.finding_id);
-      } else if (row.status === 'sending' && ctx.notifier.findDelivered) {
-        interrupted.push(row);
-      } else {
-        if (row.status === 'sending') {
-          await ctx.db.updateTable('notifications').set({ status: 'uncertain' }).where('id', '=', row.id).execute();
-        }
-        outcome.set(row.finding_id, 'already');
-      }
-    }
-    // A send cut short by a crash: ask the platform whether it arrived, and send only if it did not.
-    await Promise.all(
-      interrupted.map(async (row) => {
-        try {
-          const found = await ctx.notifier.findDelivered!(notices.get(row.finding_id)!.notice, row.created_at);
-          if (found) deliveries.set(row.finding_id, found);
-          else toSend.add(row.finding_id);
-        } catch (error) {
-          outcome.set(row.finding_id, error as Error);
-        }
-      }),
-    );
+  for (const findingId of claims.settled) outcome.set(findingId, 'already');
+  for (const findingId of claims.busy) {
+    outcome.set(findingId, new Error('another job is sending this notice right now; this one is retried'));
   }
+  // A send cut short by a crash: ask the platform whether it arrived, and send only if it did not. A notifier
+  // that cannot tell leaves it `uncertain` for a human: a missed DM is visible, a duplicate one erodes trust.
+  await Promise.all(
+    [...claims.interrupted].map(async ([findingId, since]) => {
+      const { notice, recipient } = notices.get(findingId)!;
+      if (!ctx.notifier.findDelivered) {
+        await ctx.db
+          .updateTable('notifications')
+          .set({ status: 'uncertain' })
+          .where('finding_id', '=', findingId)
+          .where('recipient', '=', recipient)
+          .where('kind', '=', 'owner')
+          .execute();
+        outcome.set(findingId, 'already');
+        return;
+      }
+      try {
+        const found = await ctx.notifier.findDelivered(notice, since);
+        if (found) deliveries.set(findingId, found);
+        else toSend.add(findingId);
+      } catch (error) {
+        outcome.set(findingId, error as Error);
+      }
+    }),
+  );
 
   await Promise.all(
     [...toSend].map(async (findingId) => {
@@ -148,6 +143,7 @@ export async function handleNotifyBatch(
           .set({ status: 'failed', error: message })
           .where('finding_id', '=', findingId)
           .where('recipient', '=', recipient)
+          .where('kind', '=', 'owner')
           .execute();
         outcome.set(findingId, error as Error);
       }

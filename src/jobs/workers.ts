@@ -42,7 +42,7 @@ export async function startWorkers(
       for (const r of results) if (r) metrics.verifications.inc({ liveness: r.liveness });
       return results.map((r) => (r ? { liveness: r.liveness } : null));
     }),
-    [QUEUES.notify]: batched(QUEUES.notify, (data) => handleNotifyBatch(ctx, data as NotifyJob[])),
+    [QUEUES.notify]: batched(QUEUES.notify, (data, jobIds) => handleNotifyBatch(ctx, data as NotifyJob[], jobIds)),
     [QUEUES.revoke]: eachOnItsOwn(QUEUES.revoke, (d) => handleRevoke(ctx, d as RevokeJob)),
     [QUEUES.reverify]: eachOnItsOwn(QUEUES.reverify, () => handleReverifyDue(ctx)),
     ...Object.fromEntries(Object.entries(extra).map(([queue, handle]) => [queue, eachOnItsOwn(queue, handle)])),
