@@ -30,6 +30,7 @@ export default defineConfig({
       'test/redaction.test.ts',
       'test/reverify.test.ts',
       'test/faults.test.ts',
+      'test/serve-cluster.test.ts',
     ],
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -36,6 +36,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     'count-queries': { type: 'boolean', default: false },
     workers: { type: 'string', default: '0' },
+    processes: { type: 'string', default: '1' },
     seed: { type: 'string', default: '20261126' },
   },
 });
@@ -258,6 +259,8 @@ async function main() {
     SLACK_DIGEST_CRON: 'off',
     LOAD_BENCH_COUNT_QUERIES: values['count-queries'] ? '1' : '0',
     LOAD_BENCH_ROLE: Number(values.workers) > 0 ? 'http' : 'both',
+    // --processes N: serve as N processes sharing the port (LEAKWATCH_SERVE_PROCESSES).
+    LOAD_BENCH_PROCESSES: values.processes,
   });
   // --expose-gc: soak samples can follow a full collection (the live heap); --cpu-prof for --profile.
   const service = new ServiceProcess(env, [

@@ -39,6 +39,7 @@ const schema = z.object({
   LEAKWATCH_DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(100).default(10),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   LEAKWATCH_HOST: z.string().min(1).default('127.0.0.1'),
+  LEAKWATCH_SERVE_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   LEAKWATCH_TRUST_PROXY: bool.default(false),
   LEAKWATCH_MAX_DOCUMENT_BYTES: z.coerce
     .number()
@@ -94,6 +95,8 @@ export interface Config {
   databasePoolSize: number;
   port: number;
   host: string;
+  /** `serve` processes sharing the port (node:cluster); more than one needs PostgreSQL. */
+  serveProcesses: number;
   /** Behind a trusted reverse proxy: client address from X-Forwarded-For, Secure cookies from X-Forwarded-Proto. */
   trustProxy: boolean;
   maxDocumentBytes: number;
@@ -138,6 +141,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new LeakwatchError(ErrorCode.ConfigInvalid, `invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const c = parsed.data;
+  if (c.LEAKWATCH_SERVE_PROCESSES > 1 && !c.DATABASE_URL) {
+    throw new LeakwatchError(
+      ErrorCode.ConfigInvalid,
+      'invalid configuration:\n  LEAKWATCH_SERVE_PROCESSES: more than one process needs DATABASE_URL (embedded PGlite is single-process)',
+    );
+  }
   return {
     dataDir: resolve(c.LEAKWATCH_DATA_DIR),
     fingerprintKey: c.LEAKWATCH_FINGERPRINT_KEY,
@@ -149,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: c.LEAKWATCH_DATABASE_POOL_SIZE,
     port: c.PORT,
     host: c.LEAKWATCH_HOST,
+    serveProcesses: c.LEAKWATCH_SERVE_PROCESSES,
     trustProxy: c.LEAKWATCH_TRUST_PROXY,
     maxDocumentBytes: c.LEAKWATCH_MAX_DOCUMENT_BYTES,
     workerConcurrency: c.LEAKWATCH_WORKER_CONCURRENCY,
