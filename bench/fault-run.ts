@@ -39,6 +39,7 @@ const { values } = parseArgs({
     'outage-seconds': { type: 'string', default: '10' },
     'storm-seconds': { type: 'string', default: '30' },
     'scale-documents': { type: 'string', default: '2000' },
+    'scale-issuer-latency-ms': { type: 'string', default: '0' },
     only: { type: 'string' },
   },
 });
@@ -151,6 +152,7 @@ try {
         documents: Number(values['scale-documents']),
         workers: n,
         drainTimeoutMs: 900_000,
+        issuerLatencyMs: Number(values['scale-issuer-latency-ms']),
       });
       results[`scale ${n}`] = r;
       check(`scale-out ${n} worker(s)`, r.tally, true);
@@ -158,7 +160,8 @@ try {
         `scale-out ${n} worker(s)`,
         r.tally,
         `${r.documentsPerSecond.toFixed(0)} documents recorded/s (steady ${r.steadySeconds.toFixed(1)} s, ` +
-          `${r.scanSeconds.toFixed(1)} s with start-up), whole pipeline drained in ${r.drainSeconds.toFixed(0)} s`,
+          `${r.scanSeconds.toFixed(1)} s with start-up), whole pipeline drained in ${r.drainSeconds.toFixed(0)} s ` +
+          `(${r.pipelineDocumentsPerSecond.toFixed(0)} documents/s end to end, issuer latency ${r.issuerLatencyMs} ms)`,
       );
     }
   }

@@ -219,6 +219,10 @@ export interface ScaleOutRun {
   documentsPerSecond: number;
   /** Until the whole pipeline (verify, DM, revoke, re-verify) drained. */
   drainSeconds: number;
+  /** Documents per second through the whole pipeline (documents / drainSeconds). */
+  pipelineDocumentsPerSecond: number;
+  /** Latency the stand-in issuer added to each answer during the run. */
+  issuerLatencyMs: number;
   tally: PipelineTally;
 }
 
@@ -227,13 +231,17 @@ export interface ScaleOutRun {
  * backlog of `documents` documents (each with a live token) is queued through
  * leakwatch's own DocumentSink, then the workers are started and timed until
  * every document is recorded and until the whole pipeline drained. Effects
- * are tallied like the other scenarios (no duplicate DM or revoke).
+ * are tallied like the other scenarios (no duplicate DM or revoke). With
+ * `issuerLatencyMs` the issuer answers as slowly as a remote one: liveness
+ * checks, revokes and proofs then wait on it, within each process's limits
+ * (`LEAKWATCH_VERIFY_CONCURRENCY` per issuer host).
  */
 export async function runScaleOut(
   env: FaultEnvironment,
-  options: { documents: number; workers: number; drainTimeoutMs: number },
+  options: { documents: number; workers: number; drainTimeoutMs: number; issuerLatencyMs?: number },
 ): Promise<ScaleOutRun> {
   await env.processes.stopAll();
+  const issuerLatencyMs = options.issuerLatencyMs ?? 0;
   const events = plant(env, options.documents, `scale${options.workers}w`);
   const container = `SCALE-${events[0]!.index}`;
   const boss = new PgBoss({
@@ -256,6 +264,7 @@ export async function runScaleOut(
   for (let i = 0; i < documents.length; i += 500) await sink.submit(documents.slice(i, i + 500));
   await boss.stop({ graceful: false, close: true });
   const recordedBefore = await recordedScans(env.db);
+  env.upstreams.issuerLatencyMs = issuerLatencyMs;
   const started = Date.now();
   await Promise.all(
     Array.from({ length: options.workers }, (_, i) => env.processes.start(`worker-${i + 1}`, 'worker')),
@@ -273,6 +282,7 @@ export async function runScaleOut(
   );
   await waitForDrain(env.db, options.drainTimeoutMs);
   const drainSeconds = (Date.now() - started) / 1000;
+  env.upstreams.issuerLatencyMs = 0;
   const tally = await tallyPipeline(env.db, env.upstreams, events, new Set(events.map((e) => e.index)));
   return {
     workers: options.workers,
@@ -281,6 +291,8 @@ export async function runScaleOut(
     steadySeconds: rows[0]!.seconds,
     documentsPerSecond: options.documents / rows[0]!.seconds,
     drainSeconds,
+    pipelineDocumentsPerSecond: options.documents / drainSeconds,
+    issuerLatencyMs,
     tally,
   };
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono } from 'hono';
 import { FakeIssuer } from '../../src/demo/fake-issuer.ts';
 import { FakeSlack, type SlackPerson } from '../../src/demo/fake-slack.ts';
@@ -38,6 +39,8 @@ export class FaultUpstreams {
   /** Every Slack Web API call, by method. */
   readonly slackCalls = new Map<string, number>();
   issuerChecks = 0;
+  /** Added to every issuer answer: issuers are remote in production (a liveness check takes 100–500 ms). */
+  issuerLatencyMs = 0;
   #servers: RunningServer[] = [];
   slackUrl = '';
   issuerUrl = '';
@@ -82,6 +85,7 @@ export class FaultUpstreams {
         const key = tokenKey(c.req.header('x-vault-token') ?? '');
         this.revokeCalls.set(key, (this.revokeCalls.get(key) ?? 0) + 1);
       } else this.issuerChecks++;
+      if (this.issuerLatencyMs > 0) await sleep(this.issuerLatencyMs);
       return next();
     });
     issuerApp.use('*', this.issuerStorm.middleware());
