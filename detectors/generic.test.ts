@@ -20,6 +20,12 @@ const scanner = createScanner({
 const lines: readonly [string, string | undefined][] = [
   // --- leaks -------------------------------------------------------------
   ['DB_PASSWORD=Vq7#mR2xLp9s', 'generic-password'],
+  // Random strong passwords that once looked like words joined by separators, or like a `%…s` format string.
+  ['password=x2-oKFheNpaIrpbTlGKxJq6', 'generic-password'],
+  ['"password": "KM#CAadGkJIOTiJuiKV5"', 'generic-password'],
+  ['admin login for the staging console: user ops-admin, password: SGnH#cpytjwgummlpvs2#p', 'generic-password'],
+  ['DB_PASSWORD=s*b%nDMs9ShwnlpRYajg', 'generic-password'],
+  ['DB_PASSWORD=K6tX+J%_qx9BvDXrsdF', 'generic-password'],
   ['the password for the reporting replica is Tz4!wq8Lm2Rk, rotate after the demo', 'generic-password'],
   ['root pw: Summer2024!', 'generic-password'],
   ['MYSQL_ROOT_PASSWORD: "k9Wm$2vQx7Lr"', 'generic-password'],
@@ -58,6 +64,10 @@ const lines: readonly [string, string | undefined][] = [
   ['Password: Required', undefined],
   ['password is definitely wrong, I reset it twice', undefined],
   ['password: ${DB_PASSWORD}', undefined],
+  ['password = "db_%s_pass" % env', undefined],
+  ["password: '%(db_password)s'", undefined],
+  ['password=prod-database-readonly', undefined],
+  ['password: see-shared-vault/teamCredentials', undefined],
   ['token: ${{ secrets.GITHUB_TOKEN }}', undefined],
   ['api_key: {{ mailer_api_key }}', undefined],
   ['API_KEY=%API_KEY%', undefined],

@@ -103,7 +103,12 @@ export function isPlaceholderPassword(value: string, user?: string): boolean {
   if (/^\d+$/.test(value)) return true;
   // Templating and format strings the shared filter does not know:
   // `$db_password`, `:password`, `@pwd`, `${pass}`, `{0}`, `%s`, `%(pw)s`, `{% … %}`, `[PASSWORD]`.
-  if (/^[$%:@][A-Za-z_]+\d{0,2}$|^\$\{\w+\}$|^\{\w*\}$|%\(?\w*\)?s|\{%|%\}|^\[\w*\]$|^&lt;|^\*+$/.test(value)) {
+  // A format spec is `%s`, `%-10s` or `%(name)s`, not a stray `%` before any later `s` (`x%nDMs9…` is random).
+  if (
+    /^[$%:@][A-Za-z_]+\d{0,2}$|^\$\{\w+\}$|^\{\w*\}$|%(?:\(\w+\)|[-+ #0]?\d{0,2})s(?![A-Za-z0-9])|\{%|%\}|^\[\w*\]$|^&lt;|^\*+$/.test(
+      value,
+    )
+  ) {
     return true;
   }
   const core = passwordCore(value);
@@ -158,12 +163,23 @@ function looksLikeCode(value: string): boolean {
   return false;
 }
 
-/** One word: lowercase, Capitalised, ACRONYM or camelCase, with a vowel in every lowercase part, ≤ 2 trailing digits. */
+/**
+ * One word: lowercase, Capitalised, ACRONYM or camelCase, with a vowel in every lowercase part, ≤ 2 trailing
+ * digits. Random mixed-case strings also split into camel parts, but mostly into one- and two-letter ones
+ * (`oKFheNpaIrpbTlGKxJq` → o, K, Fhe, Npa, Irpb, Tl, G, Kx, Jq), and random lowercase runs have too few vowels
+ * for a word (`cpytjwgummlpvs`): neither is a word.
+ */
 function isWordLike(segment: string): boolean {
   const m = /^((?:[a-z]+|[A-Z][a-z]+|[A-Z]+)(?:[A-Z][a-z]+|[A-Z]+(?![a-z]))*)(\d{0,2})$/.exec(segment);
   if (m === null) return false;
   const parts = m[1]!.match(/[A-Z]?[a-z]+|[A-Z]+(?![a-z])/g) ?? [];
-  return parts.every((p) => /^[A-Z]+$/.test(p) || (p.length <= 2 ? true : /[aeiouy]/i.test(p)));
+  if (parts.length >= 4 && parts.filter((p) => p.length <= 2).length * 3 > parts.length) return false;
+  return parts.every((p) => {
+    if (/^[A-Z]+$/.test(p)) return true;
+    if (p.length <= 2) return true;
+    const vowels = p.match(/[aeiouy]/gi)?.length ?? 0;
+    return vowels > 0 && (p.length < 10 || vowels * 4 >= p.length);
+  });
 }
 
 /**
