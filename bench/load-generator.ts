@@ -62,6 +62,8 @@ export interface PlantedEvent {
   dueAt: number;
   /** The planted credential's family (a DM that never comes is looked up by it). */
   family: string;
+  /** The message text: the orchestrator checks, after the step, whether leakwatch's scanner reports it at all. */
+  text: string;
 }
 
 export type GeneratorMessage =
@@ -126,6 +128,7 @@ function messageEvent(run: LoadRun, rng: Rng, i: number, planted: boolean, dueAt
   return {
     user,
     family: family?.family ?? '',
+    text,
     body: JSON.stringify({
       token: 'unused-verification-token',
       team_id: run.teamId,
@@ -186,8 +189,8 @@ async function runLoad(run: LoadRun): Promise<void> {
 
   const send = (i: number, dueAt: number) => {
     const isPlanted = rng.chance(run.plantedFraction);
-    const { user, family, body } = messageEvent(run, rng, i, isPlanted, dueAt);
-    if (isPlanted) planted.push({ dmChannel: `D${user.slice(1)}`, dueAt, family });
+    const { user, family, text, body } = messageEvent(run, rng, i, isPlanted, dueAt);
+    if (isPlanted) planted.push({ dmChannel: `D${user.slice(1)}`, dueAt, family, text });
     const timestamp = String(Math.floor(Date.now() / 1000));
     const signature = `v0=${createHmac('sha256', run.signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
     const sentAt = epochMs();
