@@ -31,6 +31,11 @@ export interface SlackOutboundDeps {
   config: SlackConfig;
   /** Bot token client (`xoxb-`): DMs, thread notes, digests, reading channels it is in. */
   bot: WebClient;
+  /**
+   * The bot client without automatic retries, for owner DMs: a post that timed out may have arrived, so the
+   * notify job checks (`findDelivered`) before posting again. Defaults to `bot`.
+   */
+  botPosting?: WebClient;
   /** Admin user token client (`xoxp-`, SLACK_ADMIN_USER_TOKEN): edits and deletes other people's messages. */
   admin?: WebClient;
   db: Kysely<Database>;

@@ -16,14 +16,19 @@ export const SLACK_TIMEOUT_MS = 10_000;
  * WebClient options shared by every client leakwatch builds: the configured
  * API URL, a timeout, and 429s rejected (with the wait in the error) instead
  * of pausing the whole client for minutes, so background jobs reschedule.
- * Network and 5xx errors get two quick retries.
+ * Network and 5xx errors get two quick retries (`retries`: 0 for calls that
+ * must not be repeated blindly, such as posting an owner DM).
  */
-export function slackClientOptions(config: SlackConfig, logger?: Logger): WebClientOptions {
+export function slackClientOptions(
+  config: SlackConfig,
+  logger?: Logger,
+  options: { retries?: number } = {},
+): WebClientOptions {
   return {
     slackApiUrl: config.apiUrl,
     timeout: SLACK_TIMEOUT_MS,
     rejectRateLimitedCalls: true,
-    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 2_000, randomize: true },
+    retryConfig: { retries: options.retries ?? 2, factor: 2, minTimeout: 500, maxTimeout: 2_000, randomize: true },
     // A method name can never send the token to another host.
     allowAbsoluteUrls: false,
     logger: toSlackLogger(logger),
@@ -37,8 +42,13 @@ export function slackClientOptions(config: SlackConfig, logger?: Logger): WebCli
  *   const bot = createSlackClient(config.botToken, config);
  *   await bot.conversations.history({ channel: 'C0123', limit: 200 });
  */
-export function createSlackClient(token: string, config: SlackConfig, logger?: Logger): WebClient {
-  return new WebClient(token, slackClientOptions(config, logger));
+export function createSlackClient(
+  token: string,
+  config: SlackConfig,
+  logger?: Logger,
+  options: { retries?: number } = {},
+): WebClient {
+  return new WebClient(token, slackClientOptions(config, logger, options));
 }
 
 /**

@@ -57,6 +57,7 @@ export function createSlackIntegration(config: SlackConfig, deps: SlackIntegrati
   const outbound: SlackOutboundDeps = {
     config,
     bot,
+    botPosting: createSlackClient(config.botToken, config, deps.logger, { retries: 0 }),
     admin,
     db: deps.db,
     boss: deps.boss,

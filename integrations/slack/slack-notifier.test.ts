@@ -1,6 +1,6 @@
 import { WebAPIRateLimitedError } from '@slack/web-api';
 import type { PgBoss } from 'pg-boss';
-import { delay, http } from 'msw';
+import { delay, http, HttpResponse } from 'msw';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { detectors } from '../../detectors/index.ts';
 import { useMswServer } from '../../test/msw-server.ts';
@@ -64,6 +64,7 @@ function outboundDeps(env: Record<string, string> = {}, policy: 'off' | 'manual'
   return {
     config,
     bot: createSlackClient(BOT_TOKEN, config),
+    botPosting: createSlackClient(BOT_TOKEN, config, undefined, { retries: 0 }),
     db: database.db,
     // The notifier never queues jobs.
     boss: undefined as unknown as PgBoss,
@@ -453,6 +454,45 @@ describe('Slack owner notifier', () => {
     expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
     expect(slack.callsTo('conversations.history')).toHaveLength(1);
+  });
+
+  it('does not post a DM twice when Slack took it but answered 503: the retry finds it and records it', async () => {
+    slack.addUser({ id: 'U0DANA', email: 'dana@acme.test' });
+    const p = await plantToken(slackRef('C0DEPLOYS', '1764000110.000100', 'U0DANA'));
+    const { ids, ctx } = await twoActiveJobs(p.finding.id);
+    // Slack stores the message, then its answer is lost in a 503 (an incident, a proxy timing out).
+    let answered = false;
+    server.use(
+      http.post(`${API_URL}chat.postMessage`, async ({ request }) => {
+        if (answered) return undefined;
+        answered = true;
+        const form = Object.fromEntries(new URLSearchParams(await request.clone().text()));
+        slack.messages.push({
+          channel: form.channel!,
+          ts: `${Math.floor(Date.now() / 1000)}.000042`,
+          text: form.text ?? '',
+          bot_id: 'B0LEAKBOT',
+          blocks: JSON.parse(form.blocks ?? '[]') as unknown[],
+        });
+        return new HttpResponse('upstream timed out', { status: 503 });
+      }),
+    );
+    const [first] = await handleNotifyBatch(ctx, [{ findingId: p.finding.id }], [ids[0]]);
+    expect(first).toBeInstanceOf(Error);
+    // The post is not repeated by the client, and the claim stays: nobody knows yet whether it arrived.
+    expect(answered).toBe(true);
+    expect(slack.messages.filter((m) => m.channel === 'D0DANA')).toHaveLength(1);
+    const claim = await database.db
+      .selectFrom('notifications')
+      .select('status')
+      .where('finding_id', '=', p.finding.id)
+      .executeTakeFirstOrThrow();
+    expect(claim.status).toBe('sending');
+
+    // The job's retry asks Slack, finds the DM and records it instead of posting a second one.
+    expect(await handleNotifyBatch(ctx, [{ findingId: p.finding.id }], [ids[0]])).toEqual(['sent']);
+    expect(slack.messages.filter((m) => m.channel === 'D0DANA')).toHaveLength(1);
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
   });
 
   it('derives recipient keys from the owner identity only', () => {

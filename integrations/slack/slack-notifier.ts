@@ -118,7 +118,7 @@ export function createSlackNotifier(deps: SlackOutboundDeps): Notifier {
   }
 
   async function post(channel: string, message: SlackMessage): Promise<string> {
-    const response = await deps.bot.chat.postMessage({
+    const response = await (deps.botPosting ?? deps.bot).chat.postMessage({
       channel,
       text: message.text,
       blocks: message.blocks,

@@ -138,9 +138,12 @@ export async function handleNotifyBatch(
         deliveries.set(findingId, await ctx.notifier.notifyOwner(notice));
       } catch (error) {
         const message = (error as Error).message.slice(0, 500);
+        // A send that failed without a clear answer (a timeout, a 5xx) may still have arrived. A notifier that can
+        // look keeps the claim `sending`, so the retry asks the platform before sending again; one that cannot
+        // marks it `failed` and the retry sends.
         await ctx.db
           .updateTable('notifications')
-          .set({ status: 'failed', error: message })
+          .set({ status: ctx.notifier.findDelivered ? 'sending' : 'failed', error: message })
           .where('finding_id', '=', findingId)
           .where('recipient', '=', recipient)
           .where('kind', '=', 'owner')
