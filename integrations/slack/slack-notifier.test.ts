@@ -372,6 +372,14 @@ describe('Slack owner notifier', () => {
     return { ids: ids as [string, string], ctx: ctx as unknown as PipelineContext };
   }
 
+  /** The `sending` claim a job leaves behind when its process dies mid-send. */
+  async function leftSending(findingId: string, jobId: string): Promise<void> {
+    await database.db
+      .insertInto('notifications')
+      .values({ finding_id: findingId, recipient: 'slack:U0DANA', kind: 'owner', status: 'sending', claimed_by: jobId })
+      .execute();
+  }
+
   it('sends one DM when two jobs for one finding run side by side; the other is retried and finds it sent', async () => {
     slack.addUser({ id: 'U0DANA', email: 'dana@acme.test' });
     const p = await plantToken(slackRef('C0DEPLOYS', '1764000107.000100', 'U0DANA'));
@@ -403,16 +411,7 @@ describe('Slack owner notifier', () => {
     const { ids, ctx } = await twoActiveJobs(p.finding.id);
     // The first job claimed the notice and the DM went out, then its process died before recording it.
     const delivered = await ctx.notifier.notifyOwner(await noticeFor(p));
-    await database.db
-      .insertInto('notifications')
-      .values({
-        finding_id: p.finding.id,
-        recipient: 'slack:U0DANA',
-        kind: 'owner',
-        status: 'sending',
-        claimed_by: ids[0],
-      })
-      .execute();
+    await leftSending(p.finding.id, ids[0]);
     // While that job still counts as running, the other job leaves the notice alone…
     const [whileActive] = await handleNotifyBatch(ctx, [{ findingId: p.finding.id }], [ids[1]]);
     expect(whileActive).toBeInstanceOf(Error);
@@ -436,16 +435,7 @@ describe('Slack owner notifier', () => {
     slack.addUser({ id: 'U0DANA', email: 'dana@acme.test' });
     const p = await plantToken(slackRef('C0DEPLOYS', '1764000109.000100', 'U0DANA'));
     const { ids, ctx } = await twoActiveJobs(p.finding.id);
-    await database.db
-      .insertInto('notifications')
-      .values({
-        finding_id: p.finding.id,
-        recipient: 'slack:U0DANA',
-        kind: 'owner',
-        status: 'sending',
-        claimed_by: ids[0],
-      })
-      .execute();
+    await leftSending(p.finding.id, ids[0]);
     await boss.fail(QUEUES.notify, ids[0], { message: 'heartbeat lapsed' });
     // Both the dead job's retry and the other job try; one takes the notice over, the other is retried.
     const outcomes = await Promise.all(
