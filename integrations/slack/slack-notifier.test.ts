@@ -1,13 +1,11 @@
 import { WebAPIRateLimitedError } from '@slack/web-api';
 import type { PgBoss } from 'pg-boss';
 import { delay, http, HttpResponse } from 'msw';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { detectors } from '../../detectors/index.ts';
 import { useMswServer } from '../../test/msw-server.ts';
-import { createTestDatabase } from '../../test/test-database.ts';
-import type { DatabaseHandle } from '../../src/db/connection.ts';
+import { useJobQueueBed } from '../../test/job-queue-bed.ts';
 import type { Identity, Occurrence } from '../../src/db/schema.ts';
-import { startJobQueue } from '../../src/jobs/job-queue.ts';
 import { handleNotify, handleNotifyBatch } from '../../src/jobs/notify-worker.ts';
 import { QUEUES } from '../../src/jobs/queues.ts';
 import type { PipelineContext } from '../../src/jobs/pipeline-context.ts';
@@ -36,18 +34,10 @@ const planted: string[] = [];
 const { logger, lines } = capturingLogger();
 let slack: FakeSlack;
 const fakes: FakeSlack[] = [];
-let database: DatabaseHandle & { drop(): Promise<void> };
 
-let boss: PgBoss;
+// A fresh database with the job queue on it: notices are claimed for pg-boss jobs.
+const bed = useJobQueueBed();
 
-beforeAll(async () => {
-  database = await createTestDatabase();
-  boss = await startJobQueue(database, { supervise: false });
-}, 120_000);
-afterAll(async () => {
-  await boss?.stop({ graceful: false, close: true });
-  await database?.drop();
-});
 beforeEach(() => {
   slack = new FakeSlack();
   fakes.push(slack);
@@ -65,7 +55,7 @@ function outboundDeps(env: Record<string, string> = {}, policy: 'off' | 'manual'
     config,
     bot: createSlackClient(BOT_TOKEN, config),
     botPosting: createSlackClient(BOT_TOKEN, config, undefined, { retries: 0 }),
-    db: database.db,
+    db: bed.database.db,
     // The notifier never queues jobs.
     boss: undefined as unknown as PgBoss,
     logger,
@@ -80,18 +70,18 @@ function outboundDeps(env: Record<string, string> = {}, policy: 'off' | 'manual'
 }
 
 async function noticeFor(p: Planted): Promise<OwnerNotice> {
-  const finding = await database.db
+  const finding = await bed.database.db
     .selectFrom('findings')
     .selectAll()
     .where('id', '=', p.finding.id)
     .executeTakeFirstOrThrow();
-  const occurrences: Occurrence[] = await database.db
+  const occurrences: Occurrence[] = await bed.database.db
     .selectFrom('occurrences')
     .selectAll()
     .where('finding_id', '=', finding.id)
     .execute();
   const owner: Identity | null = finding.owner_identity_id
-    ? await database.db
+    ? await bed.database.db
         .selectFrom('identities')
         .selectAll()
         .where('id', '=', finding.owner_identity_id)
@@ -105,7 +95,7 @@ async function plantToken(
 ): Promise<Planted & { token: string }> {
   const token = leakedSlackToken();
   planted.push(token);
-  const p = await plant(database, kit, ref, `prod bot: SLACK_BOT_TOKEN=${token} (temporary)`);
+  const p = await plant(bed.database, kit, ref, `prod bot: SLACK_BOT_TOKEN=${token} (temporary)`);
   return { ...p, token };
 }
 
@@ -159,7 +149,7 @@ describe('Slack owner notifier', () => {
     const token = leakedSlackToken();
     planted.push(token);
     const p = await plant(
-      database,
+      bed.database,
       kit,
       {
         platform: 'jira',
@@ -195,7 +185,7 @@ describe('Slack owner notifier', () => {
     const token = leakedSlackToken();
     planted.push(token);
     const p = await plant(
-      database,
+      bed.database,
       kit,
       { platform: 'confluence', workspace: 'acme', container: 'ENG', item: 'page-9', author: { id: 'acc-noemail' } },
       `export SLACK_TOKEN=${token}`,
@@ -213,7 +203,7 @@ describe('Slack owner notifier', () => {
     const token = leakedSlackToken();
     planted.push(token);
     const p = await plant(
-      database,
+      bed.database,
       kit,
       {
         platform: 'jira',
@@ -250,7 +240,7 @@ describe('Slack owner notifier', () => {
     const token = leakedSlackToken();
     planted.push(token);
     const p = await plant(
-      database,
+      bed.database,
       kit,
       { platform: 'wiki', workspace: 'acme', container: 'HR', item: 'p-1' },
       `key ${token}`,
@@ -270,7 +260,7 @@ describe('Slack owner notifier', () => {
   it('alerts the security channel once, at once, for a live critical finding', async () => {
     slack.addUser({ id: 'U0DANA', email: 'dana@acme.test' });
     const p = await plantToken(slackRef('C0DEPLOYS', '1764000103.000100', 'U0DANA'));
-    await database.db
+    await bed.database.db
       .updateTable('findings')
       .set({
         liveness: 'live',
@@ -291,7 +281,7 @@ describe('Slack owner notifier', () => {
     expect(dm).toContain('deploy-bot@acme');
     expect(dm).toContain('`admin`');
     expect(JSON.stringify(blocksOf(posts[1]!))).toContain('Live critical credential');
-    const alert = await database.db
+    const alert = await bed.database.db
       .selectFrom('notifications')
       .selectAll()
       .where('finding_id', '=', p.finding.id)
@@ -333,12 +323,12 @@ describe('Slack owner notifier', () => {
     slack.addUser({ id: 'U0DANA', email: 'dana@acme.test' });
     const p = await plantToken(slackRef('C0DEPLOYS', '1764000106.000100', 'U0DANA'));
     const notifier = createSlackNotifier(outboundDeps());
-    // The notify worker only uses the database, the notifier and the clock.
-    const ctx = { db: database.db, notifier, now: () => new Date(), logger } as unknown as PipelineContext;
+    // The notify worker only uses the bed.database, the notifier and the clock.
+    const ctx = { db: bed.database.db, notifier, now: () => new Date(), logger } as unknown as PipelineContext;
     expect(await handleNotify(ctx, { findingId: p.finding.id })).toBe('sent');
     expect(await handleNotify(ctx, { findingId: p.finding.id })).toBe('already');
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
-    const row = await database.db
+    const row = await bed.database.db
       .selectFrom('notifications')
       .selectAll()
       .where('finding_id', '=', p.finding.id)
@@ -348,7 +338,7 @@ describe('Slack owner notifier', () => {
       status: 'sent',
       external_id: `D0DANA/${slack.messages[0]!.ts}`,
     });
-    const finding = await database.db
+    const finding = await bed.database.db
       .selectFrom('findings')
       .select('status')
       .where('id', '=', p.finding.id)
@@ -363,18 +353,24 @@ describe('Slack owner notifier', () => {
   async function twoActiveJobs(findingId: string): Promise<{ ids: [string, string]; ctx: PipelineContext }> {
     const ids: string[] = [];
     for (const batch of ['a', 'b']) {
-      await boss.insert(QUEUES.notify, [{ data: { findingId }, singletonKey: `batch-${findingId}-${batch}` }]);
-      const fetched = await boss.fetch<{ findingId: string }>(QUEUES.notify);
+      await bed.boss.insert(QUEUES.notify, [{ data: { findingId }, singletonKey: `batch-${findingId}-${batch}` }]);
+      const fetched = await bed.boss.fetch<{ findingId: string }>(QUEUES.notify);
       expect(fetched.map((j) => j.data)).toEqual([{ findingId }]);
       ids.push(fetched[0]!.id);
     }
-    const ctx = { db: database.db, boss, notifier: createSlackNotifier(outboundDeps()), now: () => new Date(), logger };
+    const ctx = {
+      db: bed.database.db,
+      boss: bed.boss,
+      notifier: createSlackNotifier(outboundDeps()),
+      now: () => new Date(),
+      logger,
+    };
     return { ids: ids as [string, string], ctx: ctx as unknown as PipelineContext };
   }
 
   /** The `sending` claim a job leaves behind when its process dies mid-send. */
   async function leftSending(findingId: string, jobId: string): Promise<void> {
-    await database.db
+    await bed.database.db
       .insertInto('notifications')
       .values({ finding_id: findingId, recipient: 'slack:U0DANA', kind: 'owner', status: 'sending', claimed_by: jobId })
       .execute();
@@ -399,7 +395,7 @@ describe('Slack owner notifier', () => {
 
     // The first job completes; the retried second one finds the notice sent.
     const sender = ids[outcomes.indexOf('sent')]!;
-    await boss.complete(QUEUES.notify, sender);
+    await bed.boss.complete(QUEUES.notify, sender);
     const retried = ids.find((id) => id !== sender)!;
     expect(await handleNotifyBatch(ctx, [{ findingId: p.finding.id }], [retried])).toEqual(['already']);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
@@ -416,10 +412,10 @@ describe('Slack owner notifier', () => {
     const [whileActive] = await handleNotifyBatch(ctx, [{ findingId: p.finding.id }], [ids[1]]);
     expect(whileActive).toBeInstanceOf(Error);
     // …and once pg-boss gave the dead job up (its heartbeat lapsed), it takes over and finds the DM.
-    await boss.fail(QUEUES.notify, ids[0], { message: 'heartbeat lapsed' });
+    await bed.boss.fail(QUEUES.notify, ids[0], { message: 'heartbeat lapsed' });
     expect(await handleNotifyBatch(ctx, [{ findingId: p.finding.id }], [ids[1]])).toEqual(['sent']);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(1);
-    const row = await database.db
+    const row = await bed.database.db
       .selectFrom('notifications')
       .select(['status', 'external_id', 'claimed_by'])
       .where('finding_id', '=', p.finding.id)
@@ -436,7 +432,7 @@ describe('Slack owner notifier', () => {
     const p = await plantToken(slackRef('C0DEPLOYS', '1764000109.000100', 'U0DANA'));
     const { ids, ctx } = await twoActiveJobs(p.finding.id);
     await leftSending(p.finding.id, ids[0]);
-    await boss.fail(QUEUES.notify, ids[0], { message: 'heartbeat lapsed' });
+    await bed.boss.fail(QUEUES.notify, ids[0], { message: 'heartbeat lapsed' });
     // Both the dead job's retry and the other job try; one takes the notice over, the other is retried.
     const outcomes = await Promise.all(
       ids.map(async (id) => (await handleNotifyBatch(ctx, [{ findingId: p.finding.id }], [id]))[0]),
@@ -472,7 +468,7 @@ describe('Slack owner notifier', () => {
     // The post is not repeated by the client, and the claim stays: nobody knows yet whether it arrived.
     expect(answered).toBe(true);
     expect(slack.messages.filter((m) => m.channel === 'D0DANA')).toHaveLength(1);
-    const claim = await database.db
+    const claim = await bed.database.db
       .selectFrom('notifications')
       .select('status')
       .where('finding_id', '=', p.finding.id)
