@@ -100,7 +100,7 @@ export async function claimNotices(
         .set({ claimed_by: claimOf(jobId) })
         .where('id', '=', row.id)
         .where('status', '=', 'sending')
-        .where((eb) => (row.claimed_by === null ? eb('claimed_by', 'is', null) : eb('claimed_by', '=', row.claimed_by)))
+        .where('claimed_by', 'is not distinct from', row.claimed_by)
         .returning('id')
         .executeTakeFirst();
       if (takenOver) claims.interrupted.set(row.finding_id, row.created_at);
