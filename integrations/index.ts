@@ -1,36 +1,17 @@
 import type { BackfillRequest, Integration, IntegrationDeps } from '../src/core/integration.ts';
 import { startConfluenceBackfill } from './confluence/backfill.ts';
-import { loadConfluenceConfig } from './confluence/confluence-config.ts';
 import { createConfluenceIntegration } from './confluence/confluence-integration.ts';
 import { startJiraBackfill } from './jira/backfill.ts';
-import { loadJiraConfig } from './jira/jira-config.ts';
 import { createJiraIntegration } from './jira/jira-integration.ts';
 import { JIRA_QUEUE_OPTIONS } from './jira/jira-queues.ts';
 import { startSlackBackfill } from './slack/backfill.ts';
-import { loadSlackConfig } from './slack/slack-config.ts';
 import { createSlackIntegration } from './slack/slack-integration.ts';
 import { startTeamsBackfill } from './teams/backfill.ts';
 import { TEAMS_QUEUE_OPTIONS } from './teams/teams-context.ts';
-import { loadTeamsConfig } from './teams/teams-config.ts';
 import { createTeamsIntegration } from './teams/teams-integration.ts';
+import type { IntegrationsConfig } from './integrations-config.ts';
 
-/** Validated settings of every platform the environment configures (undefined: not configured). */
-export interface IntegrationsConfig {
-  slack: ReturnType<typeof loadSlackConfig>;
-  confluence: ReturnType<typeof loadConfluenceConfig>;
-  jira: ReturnType<typeof loadJiraConfig>;
-  teams: ReturnType<typeof loadTeamsConfig>;
-}
-
-/** Reads each platform's settings; throws (naming the variable) on a bad value, so start-up stops. */
-export function loadIntegrationsConfig(env: NodeJS.ProcessEnv): IntegrationsConfig {
-  return {
-    slack: loadSlackConfig(env),
-    confluence: loadConfluenceConfig(env),
-    jira: loadJiraConfig(env),
-    teams: loadTeamsConfig(env),
-  };
-}
+export { loadIntegrationsConfig, type IntegrationsConfig } from './integrations-config.ts';
 
 /**
  * The platform integrations the configuration enables (Slack, Teams, Jira,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { loadIntegrationsConfig, type IntegrationsConfig } from '../integrations/index.ts';
+import { loadIntegrationsConfig, type IntegrationsConfig } from '../integrations/integrations-config.ts';
 import { LeakwatchError, ErrorCode } from './core/errors.ts';
 import { parseHooksConfig, type HookConfig } from './revocation/hook-config.ts';
 import { parseRevocationPolicy, type RevocationPolicy } from './revocation/revocation-policy.ts';

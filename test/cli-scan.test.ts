@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -188,5 +189,44 @@ describe('leakwatch detectors', () => {
     const { code, err } = await run(['scan', zip]);
     expect(code).toBe(2);
     expect(err.join('\n')).toMatch(/other\.zip/);
+  });
+
+  it('loads no platform client, database or web framework to scan plain files', () => {
+    const root = tree();
+    const loaded = join(root, 'modules.txt');
+    // Records every module the process loads, through Node's synchronous module hooks.
+    const hook = join(root, 'record-modules.mjs');
+    writeFileSync(
+      hook,
+      `import { registerHooks } from 'node:module';
+import { appendFileSync } from 'node:fs';
+registerHooks({ load(url, context, next) { appendFileSync(${JSON.stringify(loaded)}, url + '\\n'); return next(url, context); } });`,
+    );
+    const bin = join(import.meta.dirname, '..', 'bin', 'leakwatch.ts');
+    const run = spawnSync(process.execPath, ['--import', hook, bin, 'scan', '--format', 'json', join(root, 'nested')], {
+      encoding: 'utf8',
+      env: { ...process.env, LEAKWATCH_DATA_DIR: join(root, 'data'), NODE_DISABLE_COMPILE_CACHE: '1' },
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(1);
+    expect(JSON.parse(run.stdout).detector).toBe('npm-access-token');
+    const modules = readFileSync(loaded, 'utf8').split('\n');
+    expect(modules.some((m) => m.includes('/detectors/npm.ts'))).toBe(true);
+    for (const heavy of [
+      'jira.js',
+      'confluence.js',
+      '@slack/web-api',
+      '@slack/bolt',
+      '@azure/msal-node',
+      'kysely',
+      'pg-boss',
+      'hono',
+      'undici',
+    ]) {
+      expect(
+        modules.filter((m) => m.includes(`/node_modules/${heavy}/`)),
+        heavy,
+      ).toEqual([]);
+    }
   });
 });

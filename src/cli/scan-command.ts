@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { detectors as builtInDetectors } from '../../detectors/index.ts';
-import { isConfluenceSpaceExport, readConfluenceSpaceExport } from '../../integrations/confluence/space-export.ts';
-import { readJiraExport } from '../../integrations/jira/search-export.ts';
-import { isSlackExport, readSlackExport } from '../../integrations/slack/export-zip.ts';
 import { ErrorCode, LeakwatchError } from '../core/errors.ts';
 import type { Match } from '../core/match.ts';
 import { loadConfig } from '../config.ts';
@@ -15,6 +12,7 @@ import { LineIndex } from './line-index.ts';
 import { readInputs } from './scan-inputs.ts';
 import { toJsonLine, toSarif, toTextLine, type FileFinding } from './scan-report.ts';
 import type { CommandIo } from './command-io.ts';
+import type * as JiraSearchExport from '../../integrations/jira/search-export.ts';
 
 export const SCAN_USAGE = `Usage: leakwatch scan [PATH…|-] [options]
 
@@ -81,11 +79,15 @@ export async function runScan(argv: readonly string[], io: CommandIo): Promise<n
   }
   const paths = positionals.length > 0 ? positionals : ['-'];
   const exports = new Map<string, 'slack' | 'confluence'>();
-  for (const path of paths) {
-    if (!/\.zip$/i.test(path)) continue;
-    if (await isSlackExport(path)) exports.set(path, 'slack');
-    else if (await isConfluenceSpaceExport(path)) exports.set(path, 'confluence');
+  // The export readers (and what they use) load only when an input may be an export: a plain scan starts faster.
+  const zips = paths.filter((p) => /\.zip$/i.test(p));
+  const slackExport = zips.length > 0 ? await import('../../integrations/slack/export-zip.ts') : undefined;
+  const confluenceExport = zips.length > 0 ? await import('../../integrations/confluence/space-export.ts') : undefined;
+  for (const path of zips) {
+    if (await slackExport!.isSlackExport(path)) exports.set(path, 'slack');
+    else if (await confluenceExport!.isConfluenceSpaceExport(path)) exports.set(path, 'confluence');
   }
+  let jiraExport: typeof JiraSearchExport | undefined;
 
   const collected: FileFinding[] = [];
   let scanned = 0;
@@ -118,7 +120,7 @@ export async function runScan(argv: readonly string[], io: CommandIo): Promise<n
   for (const [path, kind] of exports) {
     try {
       if (kind === 'confluence') {
-        for await (const doc of readConfluenceSpaceExport(path)) {
+        for await (const doc of confluenceExport!.readConfluenceSpaceExport(path)) {
           scanned++;
           emit(doc.text, scanner.scan(doc.text, { format: doc.format }), `${path}#${doc.file}`, {
             confluence: { page: doc.page, ...(doc.pageId ? { pageId: doc.pageId } : {}), file: doc.file },
@@ -126,7 +128,7 @@ export async function runScan(argv: readonly string[], io: CommandIo): Promise<n
         }
         continue;
       }
-      for await (const doc of readSlackExport(path, workspaceUrl ? { workspaceUrl } : {})) {
+      for await (const doc of slackExport!.readSlackExport(path, workspaceUrl ? { workspaceUrl } : {})) {
         scanned++;
         emit(doc.text, scanner.scan(doc.text, { format: 'slack' }), `${path}#${doc.channelName}/${doc.ts}`, {
           slack: {
@@ -152,7 +154,9 @@ export async function runScan(argv: readonly string[], io: CommandIo): Promise<n
     }
     scanned++;
     // Jira exports are recognised by content: a `.json` that is not one is scanned as the plain text it is.
-    const jira = /\.json$/i.test(input.name) ? readJiraExport(input.text) : undefined;
+    const isJson = /\.json$/i.test(input.name);
+    if (isJson) jiraExport ??= await import('../../integrations/jira/search-export.ts');
+    const jira = isJson ? jiraExport!.readJiraExport(input.text) : undefined;
     if (!jira) {
       emit(input.text, scanner.scan(input.text), input.name);
       continue;
