@@ -86,6 +86,9 @@ describe('re-verification of rotated credentials', () => {
     const byId = Object.fromEntries(first.map((f) => [f.id, f]));
     expect(byId[rotated]).toMatchObject({ status: 'resolved', liveness: 'dead' });
     expect(byId[stubborn]).toMatchObject({ status: 'remediated', liveness: 'live', escalated_at: null });
+    // The notice the owner got is rewritten to show the proof, for the resolved finding only.
+    const refreshes = await service.ctx.boss.findJobs<{ findingId: string }>(QUEUES.noticeRefresh, { queued: true });
+    expect(refreshes.map((j) => j.data.findingId)).toEqual([rotated]);
 
     // Two hours later (grace is one hour) it is still live: escalated.
     clock = new Date(clock.getTime() + 2 * 3600_000);

@@ -222,3 +222,44 @@ export function renderOwnerMessage(input: OwnerMessageInput): SlackMessage {
     blocks,
   };
 }
+
+/** Why a resolved finding is safe, in one line. */
+function resolutionText(finding: Finding): string {
+  const when = finding.resolved_at ? ` ${slackDate(finding.resolved_at)}` : '';
+  switch (finding.remediation) {
+    case 'revoked':
+      return `:white_check_mark: *Resolved${when}:* leakwatch revoked it, and the issuer confirmed it no longer works.`;
+    case 'rotated':
+      return `:white_check_mark: *Resolved${when}:* it was rotated, and the issuer confirmed the old one no longer works.`;
+    default:
+      return `:white_check_mark: *Resolved${when}:* the issuer confirmed it no longer works.`;
+  }
+}
+
+/**
+ * A sent notice rewritten once its finding is resolved: the same credential
+ * (redacted) and places, the proof that it is dead, and no buttons — nothing
+ * is left to do. Worded for whoever received the original (owner or security
+ * channel).
+ */
+export function renderResolvedMessage(
+  input: Pick<OwnerMessageInput, 'finding' | 'occurrences' | 'detectorName'>,
+): SlackMessage {
+  const { finding } = input;
+  const blocks: KnownBlock[] = [
+    header(':white_check_mark: Resolved: the leaked credential no longer works'),
+    section(
+      [
+        `*What:* ${escapeText(input.detectorName)} ${code(finding.redacted)}`,
+        `*Severity:* ${escapeText(finding.severity)} · *First seen:* ${slackDate(finding.first_seen_at)}`,
+      ].join('\n'),
+    ),
+    section(placesText(input.occurrences)),
+    outcomeBlock(resolutionText(finding)),
+    context(`leakwatch never shows the full secret. Nothing more to do here. Finding ${code(finding.id)}`),
+  ];
+  return {
+    text: escapeText(`leakwatch: resolved — the ${input.detectorName} (${finding.redacted}) no longer works.`),
+    blocks,
+  };
+}

@@ -6,6 +6,7 @@ import { detectors } from '../../detectors/index.ts';
 import { useMswServer } from '../../test/msw-server.ts';
 import { useJobQueueBed } from '../../test/job-queue-bed.ts';
 import type { Identity, Occurrence } from '../../src/db/schema.ts';
+import { handleNoticeRefresh } from '../../src/jobs/notice-refresh-worker.ts';
 import { handleNotify, handleNotifyBatch } from '../../src/jobs/notify-worker.ts';
 import { QUEUES } from '../../src/jobs/queues.ts';
 import type { PipelineContext } from '../../src/jobs/pipeline-context.ts';
@@ -23,7 +24,7 @@ import {
   slackRef,
   type Planted,
 } from './outbound-test-kit.ts';
-import { OWNER_ACTIONS } from './owner-message.ts';
+import { ACTIONS_BLOCK_ID, OUTCOME_BLOCK_ID, OWNER_ACTIONS } from './owner-message.ts';
 import { createSlackClient } from './slack-client.ts';
 import { loadSlackConfig } from './slack-config.ts';
 import { createSlackNotifier, LIVE_CRITICAL_ALERT, recipientKey } from './slack-notifier.ts';
@@ -97,6 +98,15 @@ async function plantToken(
   planted.push(token);
   const p = await plant(bed.database, kit, ref, `prod bot: SLACK_BOT_TOKEN=${token} (temporary)`);
   return { ...p, token };
+}
+
+async function resolve(findingId: string, remediation: 'rotated' | 'revoked'): Promise<void> {
+  const now = new Date();
+  await bed.database.db
+    .updateTable('findings')
+    .set({ status: 'resolved', remediation, remediated_at: now, resolved_at: now, liveness: 'dead' })
+    .where('id', '=', findingId)
+    .execute();
 }
 
 function blocksOf(call: { params: Record<string, string> }): Array<Record<string, unknown>> {
@@ -479,6 +489,65 @@ describe('Slack owner notifier', () => {
     expect(await handleNotifyBatch(ctx, [{ findingId: p.finding.id }], [ids[0]])).toEqual(['sent']);
     expect(slack.messages.filter((m) => m.channel === 'D0DANA')).toHaveLength(1);
     expect(slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('rewrites the sent DM once the finding is resolved: the proof that it is dead, and no buttons', async () => {
+    slack.addUser({ id: 'U0DANA', email: 'dana@acme.test', name: 'Dana' });
+    const p = await plantToken();
+    const notifier = createSlackNotifier(outboundDeps());
+    const ctx = { db: bed.database.db, notifier, now: () => new Date(), logger } as unknown as PipelineContext;
+    // Nothing sent yet: nothing to rewrite.
+    await resolve(p.finding.id, 'rotated');
+    expect(await handleNoticeRefresh(ctx, { findingId: p.finding.id })).toBe('skipped');
+    await bed.database.db.updateTable('findings').set({ status: 'notified' }).where('id', '=', p.finding.id).execute();
+    expect(await handleNotify(ctx, { findingId: p.finding.id })).toBe('sent');
+    const dm = () => slack.messages.filter((m) => m.channel === 'D0DANA');
+    expect(dm()).toHaveLength(1);
+    expect(JSON.stringify(dm()[0]!.blocks)).toContain(ACTIONS_BLOCK_ID);
+
+    // Re-opened before the refresh ran (seen again): the notice keeps asking for action.
+    await bed.database.db.updateTable('findings').set({ status: 'reopened' }).where('id', '=', p.finding.id).execute();
+    expect(await handleNoticeRefresh(ctx, { findingId: p.finding.id })).toBe('skipped');
+    expect(slack.callsTo('chat.update')).toHaveLength(0);
+
+    await resolve(p.finding.id, 'rotated');
+    expect(await handleNoticeRefresh(ctx, { findingId: p.finding.id })).toBe('refreshed');
+    const [message] = dm();
+    const blocks = message!.blocks as Array<{ block_id?: string; text?: { text: string } }>;
+    expect(blocks[0]!.text!.text).toMatch(/^:white_check_mark: Resolved: the leaked credential no longer works/);
+    expect(blocks.some((b) => b.block_id === ACTIONS_BLOCK_ID)).toBe(false);
+    expect(blocks.find((b) => b.block_id === OUTCOME_BLOCK_ID)!.text!.text).toMatch(
+      /Resolved .*:\* it was rotated, and the issuer confirmed the old one no longer works/,
+    );
+    expect(message!.text).toContain(p.finding.redacted);
+    expect(slack.callsTo('chat.update')[0]!.token).toBe(BOT_TOKEN);
+
+    // A repeated refresh (a retried job) shows the same message; still one DM.
+    await handleNoticeRefresh(ctx, { findingId: p.finding.id });
+    expect(dm()).toHaveLength(1);
+    expect(dm()[0]!.blocks).toEqual(blocks);
+
+    // The DM was deleted in Slack since: the job completes, with a warning, instead of retrying for ever.
+    slack.messages.splice(slack.messages.indexOf(dm()[0]!), 1);
+    expect(await handleNoticeRefresh(ctx, { findingId: p.finding.id })).toBe('refreshed');
+    expect(lines.some((l) => l.includes('could not update a sent notice') && l.includes('message_not_found'))).toBe(
+      true,
+    );
+  });
+
+  it('retries a refresh Slack rate-limits (the job is retried) rather than giving up', async () => {
+    slack.addUser({ id: 'U0DANA', email: 'dana@acme.test', name: 'Dana' });
+    const p = await plantToken();
+    const notifier = createSlackNotifier(outboundDeps());
+    const ctx = { db: bed.database.db, notifier, now: () => new Date(), logger } as unknown as PipelineContext;
+    expect(await handleNotify(ctx, { findingId: p.finding.id })).toBe('sent');
+    await resolve(p.finding.id, 'revoked');
+    slack.failNext('chat.update', { rateLimitedFor: 30 });
+    await expect(handleNoticeRefresh(ctx, { findingId: p.finding.id })).rejects.toBeInstanceOf(WebAPIRateLimitedError);
+    // Its retry rewrites it.
+    expect(await handleNoticeRefresh(ctx, { findingId: p.finding.id })).toBe('refreshed');
+    const outcome = JSON.stringify(slack.messages.find((m) => m.channel === 'D0DANA')!.blocks);
+    expect(outcome).toContain('leakwatch revoked it, and the issuer confirmed it no longer works');
   });
 
   it('derives recipient keys from the owner identity only', () => {

@@ -2,7 +2,12 @@ import type { Identity } from '../../src/db/schema.ts';
 import type { NoticeDelivery, Notifier, OwnerNotice } from '../../src/notify/notifier.ts';
 import { escapeText } from './block-kit.ts';
 import { revokeOffered } from './owner-actions.ts';
-import { renderOwnerMessage, type OwnerMessageAudience, type SlackMessage } from './owner-message.ts';
+import {
+  renderOwnerMessage,
+  renderResolvedMessage,
+  type OwnerMessageAudience,
+  type SlackMessage,
+} from './owner-message.ts';
 import type { SlackOutboundDeps } from './outbound-deps.ts';
 import { describeSlackError, slackErrorCode } from './slack-client.ts';
 
@@ -14,6 +19,12 @@ export const LIVE_CRITICAL_ALERT = 'live_critical_alert';
 /** Where a sent message is, as stored in `notifications.external_id`: `<channel>/<ts>`. */
 export function messageRef(channel: string, ts: string): string {
   return `${channel}/${ts}`;
+}
+
+/** The channel and ts of a `messageRef`, or undefined for anything else. */
+export function parseMessageRef(ref: string): { channel: string; ts: string } | undefined {
+  const match = /^([A-Z0-9]+)\/(\d+\.\d+)$/.exec(ref);
+  return match ? { channel: match[1]!, ts: match[2]! } : undefined;
 }
 
 /**
@@ -215,6 +226,32 @@ export function createSlackNotifier(deps: SlackOutboundDeps): Notifier {
   return {
     name: 'slack',
     recipientFor: (notice) => recipientKey(notice.owner),
+    async refreshNotice(notice, externalId) {
+      const where = parseMessageRef(externalId);
+      if (!where) {
+        deps.logger.warn({ findingId: notice.finding.id }, 'a sent notice has no Slack message reference to update');
+        return;
+      }
+      const message = renderResolvedMessage({
+        finding: notice.finding,
+        occurrences: notice.occurrences,
+        detectorName: deps.detectors.get(notice.finding.detector_id)?.name ?? notice.finding.detector_id,
+      });
+      try {
+        await deps.bot.chat.update({
+          channel: where.channel,
+          ts: where.ts,
+          text: message.text,
+          blocks: message.blocks,
+        });
+      } catch (error) {
+        // Rate limits, timeouts and 5xx are retried by the job; an answer that will not change (the message
+        // or channel is gone, archived) is the end of it.
+        const code = slackErrorCode(error);
+        if (code === undefined) throw error;
+        deps.logger.warn({ error: code, findingId: notice.finding.id }, 'could not update a sent notice');
+      }
+    },
     async findDelivered(notice, since) {
       const recipient = recipientKey(notice.owner);
       const target = await resolveTarget(notice.owner);

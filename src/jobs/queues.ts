@@ -9,6 +9,7 @@ export const QUEUES = {
   scan: 'scan',
   verify: 'verify',
   notify: 'notify',
+  noticeRefresh: 'notice-refresh',
   redact: 'redact',
   revoke: 'revoke',
   reverify: 'reverify',
@@ -37,6 +38,11 @@ export interface VerifyJob {
 }
 
 export interface NotifyJob {
+  findingId: string;
+}
+
+/** Brings the notices already sent for a finding up to date (today: once it is resolved). */
+export interface NoticeRefreshJob {
   findingId: string;
 }
 
@@ -131,6 +137,8 @@ export const QUEUE_OPTIONS: Record<Exclude<QueueName, 'dead-letter'>, Omit<Queue
   // recipient, a revoke per finding; a repeated check is answered from the runner's cache).
   verify: { ...RETRYING, policy: 'stately' },
   notify: { ...RETRYING, policy: 'stately' },
+  // Updating a message is idempotent (the same content twice), so a repeated refresh does no harm.
+  'notice-refresh': { ...RETRYING, policy: 'stately' },
   redact: { ...RETRYING, policy: 'stately' },
   revoke: { ...RETRYING, retryLimit: 5, policy: 'stately' },
   reverify: { retryLimit: 1, expireInSeconds: 600, deleteAfterSeconds: 3600 },

@@ -106,6 +106,7 @@ export async function handleVerifyBatch(
         .forUpdate()
         .execute();
       const current = new Map(locked.map((f) => [f.id, f]));
+      const wasResolved = new Set(locked.filter((f) => f.status === 'resolved').map((f) => f.id));
       const audits: Array<{ action: string; targetId: string; details: Record<string, unknown> }> = [];
       for (const { job, result } of checked) {
         const row = current.get(job.findingId);
@@ -137,6 +138,15 @@ export async function handleVerifyBatch(
         return [{ findingId: updated.id }];
       });
       if (notices.length > 0) await ctx.boss.insert(QUEUES.notify, findingJobs(notices), { db: jobDb(trx) });
+      // Notices already sent for a finding that is now resolved are rewritten to say it is dead (and why).
+      const refreshes = [...current.values()].filter((f) => f.status === 'resolved' && !wasResolved.has(f.id));
+      if (refreshes.length > 0) {
+        await ctx.boss.insert(
+          QUEUES.noticeRefresh,
+          refreshes.map((f) => ({ data: { findingId: f.id }, singletonKey: f.id })),
+          { db: jobDb(trx) },
+        );
+      }
     });
   }
 

@@ -1,8 +1,16 @@
 import type { Metrics } from '../metrics.ts';
+import { handleNoticeRefresh } from './notice-refresh-worker.ts';
 import { handleNotifyBatch } from './notify-worker.ts';
 import type { PipelineContext } from './pipeline-context.ts';
 import { jobHandlers, type BatchHandler } from './job-handlers.ts';
-import { QUEUES, type NotifyJob, type RevokeJob, type ScanJob, type VerifyJob } from './queues.ts';
+import {
+  QUEUES,
+  type NoticeRefreshJob,
+  type NotifyJob,
+  type RevokeJob,
+  type ScanJob,
+  type VerifyJob,
+} from './queues.ts';
 import { handleReverifyDue } from './reverify-worker.ts';
 import { handleRevoke } from './revoke-worker.ts';
 import { handleScanBatch } from './scan-worker.ts';
@@ -43,6 +51,7 @@ export async function startWorkers(
       return results.map((r) => (r ? { liveness: r.liveness } : null));
     }),
     [QUEUES.notify]: batched(QUEUES.notify, (data, jobIds) => handleNotifyBatch(ctx, data as NotifyJob[], jobIds)),
+    [QUEUES.noticeRefresh]: eachOnItsOwn(QUEUES.noticeRefresh, (d) => handleNoticeRefresh(ctx, d as NoticeRefreshJob)),
     [QUEUES.revoke]: eachOnItsOwn(QUEUES.revoke, (d) => handleRevoke(ctx, d as RevokeJob)),
     [QUEUES.reverify]: eachOnItsOwn(QUEUES.reverify, () => handleReverifyDue(ctx)),
     ...Object.fromEntries(Object.entries(extra).map(([queue, handle]) => [queue, eachOnItsOwn(queue, handle)])),

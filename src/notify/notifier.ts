@@ -34,4 +34,11 @@ export interface Notifier {
    * Without it, an interrupted notice is marked `uncertain` and not resent.
    */
   findDelivered?(notice: OwnerNotice, since: Date): Promise<NoticeDelivery | null>;
+  /**
+   * Optional: rewrites a notice sent earlier (`externalId` from its delivery)
+   * to show the finding as it is now — resolved, with why it is safe — and
+   * without the buttons. Idempotent: refreshing twice shows the same message.
+   * Throws when a retry may help; a message that is gone is not an error.
+   */
+  refreshNotice?(notice: OwnerNotice, externalId: string): Promise<void>;
 }
