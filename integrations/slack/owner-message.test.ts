@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, Occurrence } from '../../src/db/schema.ts';
 import { code, escapeText, link } from './block-kit.ts';
-import { ACTIONS_BLOCK_ID, OWNER_ACTIONS, renderOwnerMessage } from './owner-message.ts';
+import { ACTIONS_BLOCK_ID, OWNER_ACTIONS, renderOwnerMessage, renderResolvedMessage } from './owner-message.ts';
 
 const finding: Finding = {
   id: '0b7d2a4e-4a4c-4d0e-9a51-6f1f2f0b9c11',
@@ -121,5 +121,29 @@ describe('owner message', () => {
       if (block.type === 'section') expect(block.text!.text.length).toBeLessThanOrEqual(3000);
     }
     expect(JSON.stringify(message.blocks)).toContain('…and 35 more places');
+  });
+
+  it('words a resolved notice by what proves it: the issuer\u2019s check, or the security team closing it by hand', () => {
+    const resolvedAt = new Date('2030-12-02T09:00:00Z');
+    const text = (over: Partial<Finding>) =>
+      JSON.stringify(
+        renderResolvedMessage({
+          finding: { ...finding, status: 'resolved', resolved_at: resolvedAt, ...over },
+          occurrences: [occurrence({})],
+          detectorName: 'GitHub token',
+        }).blocks,
+      );
+    expect(text({ liveness: 'dead', remediation: 'revoked' })).toContain(
+      'leakwatch revoked it, and the issuer confirmed it no longer works',
+    );
+    expect(text({ liveness: 'dead', remediation: 'rotated' })).toContain('it was rotated, and the issuer confirmed');
+    expect(text({ liveness: 'dead', remediation: null })).toContain('the issuer confirmed it no longer works');
+    const byHand = text({ liveness: 'live', remediation: null });
+    expect(byHand).toContain('by the security team');
+    expect(byHand).not.toContain('confirmed');
+    for (const over of [{ liveness: 'dead' }, { liveness: 'live' }] as const) {
+      expect(text(over)).not.toContain(ACTIONS_BLOCK_ID);
+      expect(text(over)).toContain(code(finding.redacted));
+    }
   });
 });

@@ -226,6 +226,8 @@ export function renderOwnerMessage(input: OwnerMessageInput): SlackMessage {
 /** Why a resolved finding is safe, in one line. */
 function resolutionText(finding: Finding): string {
   const when = finding.resolved_at ? ` ${slackDate(finding.resolved_at)}` : '';
+  // Only a check at the issuer is proof; a finding closed by hand says so instead.
+  if (finding.liveness !== 'dead') return `:white_check_mark: *Resolved${when}* by the security team.`;
   switch (finding.remediation) {
     case 'revoked':
       return `:white_check_mark: *Resolved${when}:* leakwatch revoked it, and the issuer confirmed it no longer works.`;
