@@ -123,6 +123,16 @@ function stepsText(finding: Finding): string {
   return `*What to do now*\n${steps.join('\n')}${where}`;
 }
 
+/** Which credential (redacted preview only), how severe, and since when. */
+function whatSection(finding: Finding, detectorName: string): KnownBlock {
+  return section(
+    [
+      `*What:* ${escapeText(detectorName)} ${code(finding.redacted)}`,
+      `*Severity:* ${escapeText(finding.severity)} · *First seen:* ${slackDate(finding.first_seen_at)}`,
+    ].join('\n'),
+  );
+}
+
 /** The buttons for a finding that still needs action. Values carry only the finding id. */
 export function ownerActionsBlock(findingId: string, canRevoke: boolean): KnownBlock {
   return {
@@ -199,12 +209,7 @@ export function renderOwnerMessage(input: OwnerMessageInput): SlackMessage {
     blocks.push(section(`:warning: ${escapeText(audience.why)}${owner}`));
   }
   blocks.push(
-    section(
-      [
-        `*What:* ${escapeText(input.detectorName)} ${code(finding.redacted)}`,
-        `*Severity:* ${escapeText(finding.severity)} · *First seen:* ${slackDate(finding.first_seen_at)}`,
-      ].join('\n'),
-    ),
+    whatSection(finding, input.detectorName),
     section(placesText(input.occurrences)),
     section(livenessText(finding)),
     section(stepsText(finding)),
@@ -250,12 +255,7 @@ export function renderResolvedMessage(
   const { finding } = input;
   const blocks: KnownBlock[] = [
     header(':white_check_mark: Resolved: the leaked credential no longer works'),
-    section(
-      [
-        `*What:* ${escapeText(input.detectorName)} ${code(finding.redacted)}`,
-        `*Severity:* ${escapeText(finding.severity)} · *First seen:* ${slackDate(finding.first_seen_at)}`,
-      ].join('\n'),
-    ),
+    whatSection(finding, input.detectorName),
     section(placesText(input.occurrences)),
     outcomeBlock(resolutionText(finding)),
     context(`leakwatch never shows the full secret. Nothing more to do here. Finding ${code(finding.id)}`),
