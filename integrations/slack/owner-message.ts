@@ -235,7 +235,7 @@ function resolutionText(finding: Finding): string {
   if (finding.liveness !== 'dead') return `:white_check_mark: *Resolved${when}* by the security team.`;
   switch (finding.remediation) {
     case 'revoked':
-      return `:white_check_mark: *Resolved${when}:* leakwatch revoked it, and the issuer confirmed it no longer works.`;
+      return `:white_check_mark: *Resolved${when}:* leakwatch revoked it, and the issuer confirmed it no longer works. Anything that still used it needs a new one.`;
     case 'rotated':
       return `:white_check_mark: *Resolved${when}:* it was rotated, and the issuer confirmed the old one no longer works.`;
     default:

@@ -535,6 +535,19 @@ describe('Slack owner notifier', () => {
     );
   });
 
+  it('tells the owner of a credential revoked before the notice went out that it is dead, with no buttons', async () => {
+    slack.addUser({ id: 'U0DANA', email: 'dana@acme.test', name: 'Dana' });
+    const p = await plantToken();
+    await resolve(p.finding.id, 'revoked');
+    const delivery = await createSlackNotifier(outboundDeps()).notifyOwner(await noticeFor(p));
+    expect(delivery).toMatchObject({ delivered: true, recipient: 'slack:U0DANA' });
+    const blocks = JSON.stringify(blocksOf(slack.callsTo('chat.postMessage')[0]!));
+    expect(blocks).toContain('Resolved: the leaked credential no longer works');
+    expect(blocks).toContain('leakwatch revoked it, and the issuer confirmed it no longer works');
+    expect(blocks).toContain('Anything that still used it needs a new one');
+    expect(blocks).not.toContain(ACTIONS_BLOCK_ID);
+  });
+
   it('retries a refresh Slack rate-limits (the job is retried) rather than giving up', async () => {
     slack.addUser({ id: 'U0DANA', email: 'dana@acme.test', name: 'Dana' });
     const p = await plantToken();

@@ -119,12 +119,22 @@ export function createSlackNotifier(deps: SlackOutboundDeps): Notifier {
   }
 
   function render(notice: OwnerNotice, audience: OwnerMessageAudience): SlackMessage {
+    // Revoked (and proven dead) before the notice went out: say so, with nothing left to press.
+    if (notice.finding.status === 'resolved') return resolvedMessage(notice);
     return renderOwnerMessage({
       finding: notice.finding,
       occurrences: notice.occurrences,
       detectorName: deps.detectors.get(notice.finding.detector_id)?.name ?? notice.finding.detector_id,
       canRevoke: revokeOffered(deps, notice.finding),
       audience,
+    });
+  }
+
+  function resolvedMessage(notice: OwnerNotice): SlackMessage {
+    return renderResolvedMessage({
+      finding: notice.finding,
+      occurrences: notice.occurrences,
+      detectorName: deps.detectors.get(notice.finding.detector_id)?.name ?? notice.finding.detector_id,
     });
   }
 
@@ -232,13 +242,11 @@ export function createSlackNotifier(deps: SlackOutboundDeps): Notifier {
         deps.logger.warn({ findingId: notice.finding.id }, 'a sent notice has no Slack message reference to update');
         return;
       }
-      const message = renderResolvedMessage({
-        finding: notice.finding,
-        occurrences: notice.occurrences,
-        detectorName: deps.detectors.get(notice.finding.detector_id)?.name ?? notice.finding.detector_id,
-      });
+      const message = resolvedMessage(notice);
       try {
-        await deps.bot.chat.update({
+        // No automatic retries (each would count against Slack's limits while it struggles): the job is
+        // retried with backoff instead.
+        await (deps.botPosting ?? deps.bot).chat.update({
           channel: where.channel,
           ts: where.ts,
           text: message.text,
