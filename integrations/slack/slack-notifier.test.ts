@@ -535,6 +535,30 @@ describe('Slack owner notifier', () => {
     );
   });
 
+  it('rewrites the security channel\u2019s live-critical alert too once the finding is resolved', async () => {
+    slack.addUser({ id: 'U0DANA', email: 'dana@acme.test' });
+    const p = await plantToken();
+    await bed.database.db
+      .updateTable('findings')
+      .set({ liveness: 'live', severity: 'critical', status: 'notified' })
+      .where('id', '=', p.finding.id)
+      .execute();
+    const notifier = createSlackNotifier(outboundDeps());
+    const ctx = { db: bed.database.db, notifier, now: () => new Date(), logger } as unknown as PipelineContext;
+    expect(await handleNotify(ctx, { findingId: p.finding.id })).toBe('sent');
+    expect(slack.messages.map((m) => m.channel)).toEqual(['D0DANA', SECURITY_CHANNEL]);
+    await resolve(p.finding.id, 'revoked');
+    expect(await handleNoticeRefresh(ctx, { findingId: p.finding.id })).toBe('refreshed');
+    expect(slack.callsTo('chat.update').map((c) => c.params.channel)).toEqual(
+      expect.arrayContaining(['D0DANA', SECURITY_CHANNEL]),
+    );
+    expect(slack.callsTo('chat.update')).toHaveLength(2);
+    for (const message of slack.messages) {
+      expect(JSON.stringify(message.blocks)).toContain('leakwatch revoked it, and the issuer confirmed');
+      expect(JSON.stringify(message.blocks)).not.toContain(ACTIONS_BLOCK_ID);
+    }
+  });
+
   it('tells the owner of a credential revoked before the notice went out that it is dead, with no buttons', async () => {
     slack.addUser({ id: 'U0DANA', email: 'dana@acme.test', name: 'Dana' });
     const p = await plantToken();

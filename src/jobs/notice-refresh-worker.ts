@@ -8,8 +8,9 @@ export type NoticeRefreshOutcome = 'refreshed' | 'skipped';
  * security channel) received are rewritten to say so — the credential was
  * revoked or rotated and leakwatch checked with the issuer that it no longer
  * works — and lose their buttons, so the person who leaked it sees the proof
- * where they were told. Only notices recorded as sent, with a platform message
- * id, are touched; a notifier without `refreshNotice` leaves them as they are.
+ * where they were told (and a security-channel alert about it stops calling for
+ * action). Only notices recorded as sent, with a platform message id, are
+ * touched; a notifier without `refreshNotice` leaves them as they are.
  */
 export async function handleNoticeRefresh(ctx: PipelineContext, job: NoticeRefreshJob): Promise<NoticeRefreshOutcome> {
   const refresh = ctx.notifier.refreshNotice?.bind(ctx.notifier);
@@ -21,7 +22,6 @@ export async function handleNoticeRefresh(ctx: PipelineContext, job: NoticeRefre
     .selectFrom('notifications')
     .select('external_id')
     .where('finding_id', '=', finding.id)
-    .where('kind', '=', 'owner')
     .where('status', '=', 'sent')
     .where('external_id', 'is not', null)
     .execute();
