@@ -1,5 +1,6 @@
 import { WebAPIRateLimitedError } from '@slack/web-api';
 import type { PgBoss } from 'pg-boss';
+import { sql } from 'kysely';
 import { delay, http, HttpResponse } from 'msw';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { detectors } from '../../detectors/index.ts';
@@ -443,6 +444,10 @@ describe('Slack owner notifier', () => {
     const { ids, ctx } = await twoActiveJobs(p.finding.id);
     await leftSending(p.finding.id, ids[0]);
     await bed.boss.fail(QUEUES.notify, ids[0], { message: 'heartbeat lapsed' });
+    // The dead job's retry is fetched again (active), as a worker does once its retry delay has passed: a retry
+    // only runs while active, which is what tells the other job to keep off the notice it took over.
+    await sql`update pgboss.job set start_after = now() where id = ${ids[0]}`.execute(bed.database.db);
+    expect((await bed.boss.fetch(QUEUES.notify)).map((j) => j.id)).toEqual([ids[0]]);
     // Both the dead job's retry and the other job try; one takes the notice over, the other is retried.
     const outcomes = await Promise.all(
       ids.map(async (id) => (await handleNotifyBatch(ctx, [{ findingId: p.finding.id }], [id]))[0]),
