@@ -504,6 +504,14 @@ describe('Slack owner notifier', () => {
     // Nothing sent yet: nothing to rewrite.
     await resolve(p.finding.id, 'rotated');
     expect(await handleNoticeRefresh(ctx, { findingId: p.finding.id })).toBe('skipped');
+    // A notice being sent right now (rendered before the finding resolved): the refresh waits for it (retried).
+    const sending = await bed.database.db
+      .insertInto('notifications')
+      .values({ finding_id: p.finding.id, recipient: 'slack:U0DANA', kind: 'owner', status: 'sending' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await expect(handleNoticeRefresh(ctx, { findingId: p.finding.id })).rejects.toThrow(/being sent/);
+    await bed.database.db.deleteFrom('notifications').where('id', '=', sending.id).execute();
     await bed.database.db.updateTable('findings').set({ status: 'notified' }).where('id', '=', p.finding.id).execute();
     expect(await handleNotify(ctx, { findingId: p.finding.id })).toBe('sent');
     const dm = () => slack.messages.filter((m) => m.channel === 'D0DANA');

@@ -10,7 +10,8 @@ export type NoticeRefreshOutcome = 'refreshed' | 'skipped';
  * works — and lose their buttons, so the person who leaked it sees the proof
  * where they were told (and a security-channel alert about it stops calling for
  * action). Only notices recorded as sent, with a platform message id, are
- * touched; a notifier without `refreshNotice` leaves them as they are.
+ * touched, and a notice still being sent is waited for (the job is retried);
+ * a notifier without `refreshNotice` leaves them as they are.
  */
 export async function handleNoticeRefresh(ctx: PipelineContext, job: NoticeRefreshJob): Promise<NoticeRefreshOutcome> {
   const refresh = ctx.notifier.refreshNotice?.bind(ctx.notifier);
@@ -18,13 +19,16 @@ export async function handleNoticeRefresh(ctx: PipelineContext, job: NoticeRefre
   const finding = await ctx.db.selectFrom('findings').selectAll().where('id', '=', job.findingId).executeTakeFirst();
   // Re-opened (seen again) since the job was queued: the notice must keep asking for action.
   if (!finding || finding.status !== 'resolved') return 'skipped';
-  const sent = await ctx.db
+  const rows = await ctx.db
     .selectFrom('notifications')
-    .select('external_id')
+    .select(['status', 'external_id'])
     .where('finding_id', '=', finding.id)
-    .where('status', '=', 'sent')
-    .where('external_id', 'is not', null)
+    .where('status', 'in', ['sent', 'sending'])
     .execute();
+  // A notice going out right now was rendered before the finding resolved: come back once it is recorded.
+  if (rows.some((r) => r.status === 'sending'))
+    throw new Error('a notice for this finding is being sent; refreshed later');
+  const sent = rows.filter((r) => r.external_id !== null);
   if (sent.length === 0) return 'skipped';
   const [occurrences, owner] = await Promise.all([
     ctx.db
