@@ -37,9 +37,15 @@ const bitString = (content: Buffer) => tlv(0x03, Buffer.concat([Buffer.from([0])
 const utf8 = (text: string) => tlv(0x0c, Buffer.from(text, 'utf8'));
 const bool = (value: boolean) => tlv(0x01, Buffer.from([value ? 0xff : 0]));
 
-function integer(bytes: Buffer): Buffer {
-  // A DER INTEGER is signed: a leading 1 bit needs a zero byte in front.
-  return tlv(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+/** A DER INTEGER holding the unsigned big-endian `bytes`. */
+export function derInteger(bytes: Buffer): Buffer {
+  // DER wants the shortest form: no leading zero byte unless the next byte's top bit is set (a random serial
+  // starting with 0x00 was rejected by OpenSSL as "illegal padding", one certificate in 128)...
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0 && !(bytes[start + 1]! & 0x80)) start++;
+  const minimal = bytes.subarray(start);
+  // ...and it is signed: a leading 1 bit needs a zero byte in front.
+  return tlv(0x02, minimal[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function oid(dotted: string): Buffer {
@@ -90,8 +96,8 @@ export function createSelfSignedCertificate(commonName: string, days = 7): SelfS
     tlv(0x82, Buffer.from('localhost', 'ascii')), // dNSName
   );
   const tbs = sequence(
-    explicit(0, integer(Buffer.from([2]))), // v3
-    integer(serial),
+    explicit(0, derInteger(Buffer.from([2]))), // v3
+    derInteger(serial),
     ECDSA_WITH_SHA256,
     name(commonName),
     sequence(utcTime(new Date(now - 3600_000)), utcTime(new Date(now + days * 86_400_000))),

@@ -5,7 +5,7 @@ import { FakeGraph } from './fake-graph.ts';
 import { FakeIssuer } from './fake-issuer.ts';
 import { FakeJira } from './fake-jira.ts';
 import { FakeSlack } from './fake-slack.ts';
-import { createSelfSignedCertificate } from './self-signed-certificate.ts';
+import { createSelfSignedCertificate, derInteger } from './self-signed-certificate.ts';
 
 const BOT = 'xoxb-test-bot-token-0001';
 const ADMIN = 'xoxp-test-admin-token-0001';
@@ -239,5 +239,15 @@ describe('self-signed certificate', () => {
     expect(parsed.checkHost('localhost')).toBe('localhost');
     expect(parsed.verify(parsed.publicKey)).toBe(true);
     expect(parsed.subject).toContain('CN=test');
+  });
+
+  it('encodes integers in DER\u2019s shortest form, so a random serial starting with a zero byte is accepted', () => {
+    const hex = (bytes: number[]) => derInteger(Buffer.from(bytes)).toString('hex');
+    expect(hex([0x00, 0x05])).toBe('020105');
+    expect(hex([0x00, 0x00, 0x05])).toBe('020105');
+    expect(hex([0x00, 0x85])).toBe('02020085');
+    expect(hex([0x85])).toBe('02020085');
+    expect(hex([0x00])).toBe('020100');
+    expect(hex([0x7f, 0xff])).toBe('02027fff');
   });
 });
