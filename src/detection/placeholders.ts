@@ -45,6 +45,17 @@ function longestRun(value: string): number {
 }
 
 /**
+ * A run of one character that a person typed, not one chance put there: six or more in a row that make up a
+ * quarter of the value (`tok-aaaaaaQ9`, `hunter222222`), or ten or more anywhere. Six alone is not enough:
+ * the numeric ids inside real tokens repeat a digit six times now and then (`xoxb-…-4444449808382-…`, about
+ * one Slack token in 7,000), while ten equal digits happen by chance about once in a billion.
+ */
+function isMostlyOneRun(value: string): boolean {
+  const run = longestRun(value);
+  return run >= 10 || (run >= 6 && run * 4 >= value.length);
+}
+
+/**
  * Why a value is a placeholder, or `undefined` when it may be a real secret.
  *
  * @example placeholderReason('xoxb-xxxxxxxxxxxx') // 'masked'
@@ -56,8 +67,7 @@ export function placeholderReason(value: string): string | undefined {
     if (TEMPLATE.test(value)) return 'template expression';
     if (MASKED.test(value)) return 'masked';
   }
-  // A random token essentially never repeats one character six times in a row.
-  if (longestRun(value) >= 6) return 'repeated character';
+  if (isMostlyOneRun(value)) return 'repeated character';
   for (const seq of SEQUENCES) if (value.includes(seq)) return 'sequential characters';
   return undefined;
 }
