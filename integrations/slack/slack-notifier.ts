@@ -118,13 +118,17 @@ export function createSlackNotifier(deps: SlackOutboundDeps): Notifier {
     return { kind: 'dm', user };
   }
 
+  function detectorName(notice: OwnerNotice): string {
+    return deps.detectors.get(notice.finding.detector_id)?.name ?? notice.finding.detector_id;
+  }
+
   function render(notice: OwnerNotice, audience: OwnerMessageAudience): SlackMessage {
     // Revoked (and proven dead) before the notice went out: say so, with nothing left to press.
     if (notice.finding.status === 'resolved') return resolvedMessage(notice);
     return renderOwnerMessage({
       finding: notice.finding,
       occurrences: notice.occurrences,
-      detectorName: deps.detectors.get(notice.finding.detector_id)?.name ?? notice.finding.detector_id,
+      detectorName: detectorName(notice),
       canRevoke: revokeOffered(deps, notice.finding),
       audience,
     });
@@ -134,7 +138,7 @@ export function createSlackNotifier(deps: SlackOutboundDeps): Notifier {
     return renderResolvedMessage({
       finding: notice.finding,
       occurrences: notice.occurrences,
-      detectorName: deps.detectors.get(notice.finding.detector_id)?.name ?? notice.finding.detector_id,
+      detectorName: detectorName(notice),
     });
   }
 

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { parseMessageRef } from '../../integrations/slack/slack-notifier.ts';
 import type { Detector } from '../core/detector.ts';
 import type { Database } from '../db/schema.ts';
 import type { Scanner } from '../detection/scanner.ts';
@@ -286,9 +287,8 @@ export class DemoFeed {
 
   /** A message as the stand-in Slack holds it (`<channel>/<ts>`), or undefined. */
   #slackMessage(externalId: string | null) {
-    if (!externalId) return undefined;
-    const [channel, ts] = externalId.split('/');
-    return channel && ts ? this.#deps.standIns.slack.find(channel, ts) : undefined;
+    const where = externalId ? parseMessageRef(externalId) : undefined;
+    return where ? this.#deps.standIns.slack.find(where.channel, where.ts) : undefined;
   }
 
   async #pollNotifications(): Promise<void> {
